@@ -1,0 +1,13 @@
+"""Domain errors: what was given, what was expected, and how to fix it."""
+
+
+class RadarError(Exception):
+    """Base class for errors a user can fix (bad input, missing model)."""
+
+
+class InputError(RadarError):
+    """An input file, column or value cannot be used."""
+
+
+class ModelError(RadarError):
+    """A model is missing, corrupt, or does not match the installed libraries."""

@@ -1,0 +1,117 @@
+"""Plain-text clean-up of notes before spaCy sees them: HTML, Unicode, placeholders, folding.
+
+Everything here is a pure ``str -> str`` (or ``str -> bool``) function built from compiled
+regular expressions, so it is cheap enough to run on millions of notes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_BLOCK_TAG = re.compile(r"<\s*(?:br|/?p|/?div|/?li|/?ul|/?ol|/?tr|/?h[1-6])\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]{0,300}>")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+# Placeholders: alphanumeric tokens the spaCy tokenizer keeps whole.
+_PLACEHOLDERS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), " xxemail "),
+    (re.compile(r"\b(?:https?://|www\.)\S+", re.I), " xxurl "),
+    (
+        re.compile(
+            r"(?:[€$£]\s?\d[\d.,']*\s?(?:k|m|mio|tsd|t)?\b"
+            r"|\b\d[\d.,']*\s?(?:k|m|mio\.?|tsd\.?|t)?\s?(?:€|eur|euro|usd|\$|chf|gbp|£|dollars?)(?![a-z]))",
+            re.I,
+        ),
+        " xxmoney ",
+    ),
+    (re.compile(r"\b\d{1,3}(?:[.,]\d{3})*\s?k\b", re.I), " xxmoney "),
+    (re.compile(r"(?<![\w.])(?:\+|00)\d[\d /().-]{6,}\d"), " xxphone "),
+    (re.compile(r"\b0\d{2,5}[ /-]?\d{3,}[\d -]*\d\b"), " xxphone "),
+    (re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?Z?)?\b"), " xxdate "),
+    (re.compile(r"\b\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})\b"), " xxdate "),
+    (re.compile(r"(?<![\w.])\d{1,2}\.\d{1,2}\.(?!\d)"), " xxdate "),
+    (re.compile(r"\b(?:0?[1-9]|1[0-2])[./-](?:19|20)\d{2}\b"), " xxdate "),
+    (re.compile(r"\b(?:q[1-4]|[1-4]\.?\s?quartal|h[12])(?:[/ ']?(?:20)?\d{2})?\b", re.I), " xxquarter "),
+    (re.compile(r"\b(?:kw|cw|wk)\s?\d{1,2}\b", re.I), " xxweek "),
+    (re.compile(r"\b(?:fy|gj)\s?'?(?:20)?\d{2}\b", re.I), " xxfyear "),
+    (re.compile(r"\b(?:19|20)\d{2}\b"), " xxyear "),
+    (re.compile(r"\b\d+(?:[.,]\d+)?\b"), " xxnum "),
+]
+
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+# Notes that carry no reason at all; matched after clean-up, case-insensitively.
+_EMPTY_WORDS = {"", "na", "n/a", "n.a.", "n.a", "none", "null", "nil", "nan", "#n/a", "-/-", "k.a.", "keine angabe"}
+_ONLY_PUNCT = re.compile(r"^[\W_]*$")
+
+
+def html_to_text(text: str) -> str:
+    """Turn CRM editor HTML into plain text: block tags to newlines, entities unescaped.
+
+    Entities are unescaped at most twice, so ``&amp;lt;p&amp;gt;`` (escaped twice by an export)
+    still loses its tag.
+
+    >>> html_to_text("<p>kein Budget</p><br>&nbsp;Q3 &amp; Q4")
+    'kein Budget\\nQ3 & Q4'
+    """
+    if "<" not in text and "&" not in text:
+        return text
+    for _ in range(2):
+        if "&" in text:
+            text = html.unescape(text)
+        if "<" in text:
+            text = _BLOCK_TAG.sub("\n", text)
+            text = _ANY_TAG.sub(" ", text)
+    text = _SPACES.sub(" ", text)
+    return _NEWLINES.sub("\n", text).strip()
+
+
+def clean(text: str) -> str:
+    """Unicode (NFKC) and HTML clean-up; whitespace collapsed. Keeps case and umlauts.
+
+    >>> clean("  <p>Kein&nbsp;Budget</p>  ")
+    'Kein Budget'
+    """
+    text = unicodedata.normalize("NFKC", html_to_text(str(text)))
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return _SPACES.sub(" ", text.replace("\r", "\n")).strip()
+
+
+def mask(text: str) -> str:
+    """Replace e-mails, URLs, money, phone numbers, dates, quarters, years and numbers with placeholders.
+
+    >>> mask("call back Q3 2027, budget 5k EUR, jk@acme.de")
+    'call back xxquarter , budget xxmoney , xxemail'
+    """
+    for pattern, placeholder in _PLACEHOLDERS:
+        text = pattern.sub(placeholder, text)
+    return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    """Fold German umlauts and ß so that 'Entscheidungsträger' meets 'Entscheidungstraeger'.
+
+    >>> fold("Entscheidungsträger größer")
+    'Entscheidungstraeger groesser'
+    """
+    return text.translate(_FOLD)
+
+
+def is_empty_note(text: object) -> bool:
+    """True for notes that carry no reason at all: empty, '-', 'n/a', 'NA', 'None', 'null', '?', '.'.
+
+    Content-free but real words ("siehe Telefonat", "rejected") are *not* empty: the model
+    handles them.
+
+    >>> [is_empty_note(t) for t in ["", "--", "N/A", " None ", "?", "kein Budget", "rejected"]]
+    [True, True, True, True, True, False, False]
+    """
+    if text is None:
+        return True
+    if isinstance(text, float) and text != text:
+        return True
+    stripped = clean(str(text)).strip().lower()
+    return stripped in _EMPTY_WORDS or bool(_ONLY_PUNCT.match(stripped))

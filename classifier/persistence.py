@@ -1,0 +1,135 @@
+"""Saving and loading models: a joblib pickle plus a JSON card that is checked before loading.
+
+Model files are pickles and can run code when loaded: load only models you trust. Loading
+verifies the pickle's SHA-256 against its card and the library versions it was built with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+from .errors import ModelError
+from .model import ReasonModel
+from .taxonomy import Taxonomy
+
+MODEL_FILE = "model.joblib"
+CARD_FILE = "card.json"
+FORMAT_VERSION = 1
+ENV_MODEL = "REJECTION_RADAR_MODEL"
+RETRAIN_HINT = "retrain with `rejection-radar train training/data/corpus.csv --out DIR`"
+_CHECKED = {"scikit-learn": 2, "numpy": 1, "spacy": 2}  # how many version parts must match
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a pickled model depends on."""
+    names = ["rejection-radar", "scikit-learn", "numpy", "scipy", "spacy", "spacy-lookups-data", "joblib", "pandas"]
+    versions = {"python": ".".join(map(str, sys.version_info[:3]))}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def bundled_model_dir() -> Path:
+    """The default model shipped with the package (source checkout or ``pip install``)."""
+    here = Path(__file__).resolve().parent.parent / "models" / "default"
+    if (here / CARD_FILE).exists():
+        return here
+    return Path(sys.prefix) / "share" / "rejection-radar" / "models" / "default"
+
+
+def default_model_dir() -> Path:
+    """Where the model comes from when none is named: ``$REJECTION_RADAR_MODEL``, else the bundled one."""
+    env = os.environ.get(ENV_MODEL)
+    return Path(env) if env else bundled_model_dir()
+
+
+def save_model(model: ReasonModel, directory: str | Path) -> Path:
+    """Write ``model.joblib`` and ``card.json`` into ``directory``; returns the directory."""
+    import joblib
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / (MODEL_FILE + ".tmp")
+    joblib.dump(model.pipeline, tmp, compress=3)
+    os.replace(tmp, directory / MODEL_FILE)
+    card = {k: v for k, v in model.card.items() if k != "path"}
+    card.update(
+        format_version=FORMAT_VERSION,
+        labels=model.labels,
+        taxonomy=model.taxonomy.to_dict(),
+        taxonomy_sha256=model.taxonomy.sha256,
+        threshold=model.threshold,
+        versions=library_versions(),
+        model_sha256=file_sha256(directory / MODEL_FILE),
+    )
+    card.setdefault("created", datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    (directory / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    model.card = card
+    return directory
+
+
+def read_card(directory: str | Path) -> dict:
+    """The card of a saved model, with a clear error when it is missing or unreadable."""
+    path = Path(directory) / CARD_FILE
+    if not path.exists():
+        raise ModelError(f"no model found in {directory} (missing {CARD_FILE}); {RETRAIN_HINT}.")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ModelError(f"model card {path} is corrupt ({e}); {RETRAIN_HINT}.") from e
+
+
+def check_card(card: dict, directory: Path) -> None:
+    """Raise :class:`ModelError` when the model file or installed libraries do not match the card."""
+    path = directory / MODEL_FILE
+    if not path.exists():
+        raise ModelError(f"model file {path} is missing; {RETRAIN_HINT}.")
+    if card.get("format_version") != FORMAT_VERSION:
+        raise ModelError(f"model in {directory} has format {card.get('format_version')}, expected {FORMAT_VERSION}; {RETRAIN_HINT}.")
+    if file_sha256(path) != card.get("model_sha256"):
+        raise ModelError(f"model file {path} does not match the checksum in its card (corrupt or replaced); {RETRAIN_HINT}.")
+    installed = library_versions()
+    for name, parts in _CHECKED.items():
+        saved = str(card.get("versions", {}).get(name, ""))
+        if saved.split(".")[:parts] != installed[name].split(".")[:parts]:
+            raise ModelError(
+                f"model in {directory} was built with {name} {saved}, installed is {installed[name]}; {RETRAIN_HINT}."
+            )
+
+
+def load_model(directory: str | Path | None = None) -> ReasonModel:
+    """Load a model saved by :func:`save_model`; ``None`` loads the default model.
+
+    The card is checked first (checksum, library versions), so a corrupt or mismatched
+    model fails with a one-line :class:`ModelError` instead of a pickle traceback.
+    """
+    import joblib
+
+    directory = Path(directory) if directory is not None else default_model_dir()
+    card = read_card(directory)
+    check_card(card, directory)
+    try:
+        pipeline = joblib.load(directory / MODEL_FILE)
+    except Exception as e:  # a checked file that still fails to unpickle: say so in one line
+        raise ModelError(f"cannot load {directory / MODEL_FILE} ({type(e).__name__}: {e}); {RETRAIN_HINT}.") from e
+    taxonomy = Taxonomy.from_dict(card["taxonomy"], str(directory / CARD_FILE))
+    model = ReasonModel(pipeline=pipeline, taxonomy=taxonomy, threshold=float(card.get("threshold", 0.5)), card=card)
+    model.card["path"] = str(directory)
+    return model

@@ -1,0 +1,268 @@
+"""rejection-radar: classify CRM rejection notes and challenge weak rejections.
+
+The only module that talks to the terminal; everything else is the library in ``classifier``
+and ``training``. Heavy libraries are imported inside commands so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import metadata
+
+import click
+
+ROLE_OPTIONS = {
+    "note": ("--text-column", "Column with the free-text note (default: detected)."),
+    "id": ("--id-column", "Column with the record id."),
+    "date": ("--date-column", "Column with the rejection date."),
+    "owner": ("--owner-column", "Column with the owner / sales rep."),
+    "source": ("--source-column", "Column with the lead source or campaign."),
+    "status": ("--status-column", "Column with the lead status."),
+    "picklist": ("--picklist-column", "Column with a picklist rejection reason."),
+}
+
+
+def _version() -> str:
+    try:
+        return metadata.version("rejection-radar")
+    except metadata.PackageNotFoundError:
+        return "dev"
+
+
+class RadarGroup(click.Group):
+    """Turns library errors into one-line messages with exit code 1."""
+
+    def invoke(self, ctx):
+        from classifier.errors import RadarError
+
+        try:
+            return super().invoke(ctx)
+        except RadarError as e:
+            raise click.ClickException(str(e)) from e
+        except KeyboardInterrupt:
+            click.echo("Interrupted; no output was written.", err=True)
+            sys.exit(130)
+
+
+def role_options(func):
+    """Add ``--text-column`` and the other column-role overrides to a command."""
+    for role, (flag, help_text) in reversed(ROLE_OPTIONS.items()):
+        func = click.option(flag, f"{role}_column", metavar="COL", help=help_text)(func)
+    return func
+
+
+def _roles(kwargs: dict) -> dict[str, str]:
+    return {role: kwargs.pop(f"{role}_column") for role in ROLE_OPTIONS if kwargs.get(f"{role}_column")}
+
+
+def _notice(message: str) -> None:
+    click.echo(message, err=True)
+
+
+model_option = click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(file_okay=False),
+    envvar="REJECTION_RADAR_MODEL",
+    help="Model directory (default: $REJECTION_RADAR_MODEL, else the bundled model).",
+)
+
+
+def _load(model_dir):
+    from classifier import load_model
+
+    return load_model(model_dir)
+
+
+@click.group(cls=RadarGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(_version(), "--version", prog_name="rejection-radar")
+def cli():
+    """Sort CRM rejection notes into reasons and show which rejections to challenge.
+
+    \b
+    Example:
+        rejection-radar classify examples/crm_export.csv -o classified.csv
+        rejection-radar classify --text "nicht der Entscheider, Chef entscheidet"
+    """
+
+
+@cli.command()
+@click.argument("export", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (.csv, .xlsx, .jsonl, .parquet). Default: CSV on stdout.")
+@click.option("--text", "text", help="Classify this one note and print reason, confidence, weak and challenge.")
+@model_option
+@role_options
+def classify(export, output, text, model_dir, **kwargs):
+    """Add reason, confidence, reason_2, weak, needs_review and challenge columns to an export.
+
+    EXPORT is a CSV or Excel export from your CRM, or - for CSV on stdin. Every input row
+    comes out once, in order, with its original columns unchanged.
+
+    \b
+    Examples:
+        rejection-radar classify hubspot_export.csv -o classified.xlsx
+        rejection-radar classify leads.csv --text-column "Lost reason" > classified.csv
+        rejection-radar classify --text "no budget until Q3"
+    """
+    roles = _roles(kwargs)
+    if text is not None:
+        if export:
+            raise click.UsageError("give either EXPORT or --text, not both.")
+        row = _load(model_dir).classify([text]).iloc[0]
+        weak = "weak" if row["weak"] else "valid"
+        click.echo(f"{row['reason']}\t{row['confidence']:.2f}\t{weak}\t{row['challenge']}")
+        return
+    if not export:
+        raise click.UsageError("missing EXPORT (a CSV/Excel file or -) or --text.")
+    from classifier.io import TableWriter, open_export
+    from classifier.output import add_predictions
+
+    model = _load(model_dir)
+    reader = open_export(export, roles=roles)
+    for message in reader.notices:
+        _notice(message)
+    total = 0
+    with TableWriter(output, forbid=[export]) as writer:
+        with click.progressbar(length=0, label="classifying", file=sys.stderr, show_pos=True) as bar:
+            for chunk in reader:
+                classified = add_predictions(chunk, model)
+                writer.write(classified)
+                total += len(classified)
+                bar.update(len(classified))
+    _notice(f"classified {total} rows" + (f" into {output}" if output else ""))
+
+
+@cli.command()
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="models/my-model", show_default=True, help="Directory for the new model.")
+@click.option("--seed", default=0, show_default=True, help="Random seed; the same seed gives the same model.")
+@click.option("--taxonomy", "taxonomy_file", type=click.Path(exists=True, dir_okay=False), help="Your own labels (JSON or CSV); default: the bundled taxonomy.")
+@click.option("--text-column", metavar="COL", help="Column with the note (default: text/note/...).")
+@click.option("--label-column", metavar="COL", help="Column with the label (default: label).")
+@click.option("--heldout", type=click.Path(exists=True, dir_okay=False), help="Labelled file never used for training; its figures go into the card.")
+def train(data, out_dir, seed, taxonomy_file, text_column, label_column, heldout):
+    """Train a reason model on labelled notes and write it with its card.
+
+    DATA are CSV/Excel files with a text and a label column. Prints stratified 5-fold
+    cross-validated macro-F1 and per-label precision/recall/F1.
+
+    \b
+    Example:
+        rejection-radar train training/data/corpus.csv --out models/mine
+    """
+    import pandas as pd
+
+    from classifier import load_taxonomy, save_model
+    from training.corpus import files_sha256, read_labelled
+    from training.evaluate import evaluate
+    from training.train import train_model
+
+    taxonomy = load_taxonomy(taxonomy_file)
+    frame = pd.concat([read_labelled(p, text_column, label_column) for p in data], ignore_index=True)
+    model = train_model(
+        frame["text"].tolist(), frame["label"].tolist(), taxonomy=taxonomy, seed=seed,
+        corpus_sha256=files_sha256(data), progress=_notice,
+    )
+    model.card["corpus_files"] = [click.format_filename(p) for p in data]
+    click.echo(_format_scores(model.card["cv"], "5-fold cross-validation"))
+    if heldout:
+        test = read_labelled(heldout, text_column, label_column)
+        model.card["heldout"] = evaluate(model, test["text"].tolist(), test["label"].tolist())
+        click.echo(_format_scores(model.card["heldout"], f"held-out {click.format_filename(heldout)}"))
+    save_model(model, out_dir)
+    _notice(f"model written to {out_dir}")
+
+
+@cli.command()
+@click.argument("data", type=click.Path(exists=True, dir_okay=False))
+@model_option
+@click.option("--text-column", metavar="COL", help="Column with the note.")
+@click.option("--label-column", metavar="COL", help="Column with the true label (default: label).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+def evaluate(data, model_dir, text_column, label_column, as_json):
+    """Score a model on labelled notes it never saw in training.
+
+    Prints accuracy, macro-F1, weak-vs-valid F1, per-label precision/recall/F1/support, the
+    confusion matrix, and accuracy/coverage of the confident part.
+
+    \b
+    Example:
+        rejection-radar evaluate training/data/independent_test.csv --json
+    """
+    from training.corpus import read_labelled
+    from training.evaluate import evaluate as run_evaluation
+
+    model = _load(model_dir)
+    frame = read_labelled(data, text_column, label_column)
+    result = run_evaluation(model, frame["text"].tolist(), frame["label"].tolist())
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(_format_scores(result, click.format_filename(data)))
+    click.echo(_format_confusion(result["confusion"]))
+
+
+@cli.command()
+@model_option
+@click.option("--json", "as_json", is_flag=True, help="Print the model card as JSON.")
+def info(model_dir, as_json):
+    """Show the model card: labels, weak flags, figures and where the model lives.
+
+    \b
+    Example:
+        rejection-radar info
+    """
+    from classifier import load_model
+
+    model = load_model(model_dir)
+    card = model.card
+    if as_json:
+        click.echo(json.dumps(card, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"model:     {card['path']}")
+    click.echo(f"created:   {card.get('created', '?')}   seed {card.get('seed', '?')}   trained on {card.get('n_train', '?')} notes")
+    versions = card.get("versions", {})
+    click.echo("libraries: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
+    click.echo(f"threshold: {model.threshold:.2f} (below it a note is marked needs_review)")
+    for name in ("cv", "heldout"):
+        if name in card:
+            part = card[name]
+            conf = part.get("confident", {})
+            click.echo(
+                f"{name:9}  macro-F1 {part['macro_f1']:.3f}  weak-vs-valid F1 {part['weak_f1']:.3f}  "
+                f"confident part: accuracy {conf.get('accuracy', 0):.3f} on {conf.get('coverage', 0):.0%} of notes"
+            )
+    click.echo("labels:")
+    for reason in model.taxonomy.reasons:
+        click.echo(f"  {reason.label:24} {'weak ' if reason.weak else 'valid'}  {reason.description}")
+
+
+def _format_scores(result: dict, title: str) -> str:
+    lines = [
+        f"{title}: n={result['n']}  accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
+        f"weak-vs-valid F1 {result['weak_f1']:.3f}",
+        f"  {'label':24} {'prec':>6} {'recall':>6} {'f1':>6} {'n':>6}",
+    ]
+    for label, row in result["per_label"].items():
+        lines.append(f"  {label:24} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f} {row['support']:6d}")
+    conf = result.get("confident")
+    if conf:
+        lines.append(
+            f"  confident part (confidence >= {conf['threshold']:.2f}): accuracy {conf['accuracy']:.3f} "
+            f"on {conf['coverage']:.0%} of notes"
+        )
+    return "\n".join(lines)
+
+
+def _format_confusion(confusion: dict) -> str:
+    labels = confusion["labels"]
+    short = [label[:6] for label in labels]
+    lines = ["confusion matrix (rows: true, columns: predicted)", " " * 24 + " ".join(f"{s:>6}" for s in short)]
+    for label, row in zip(labels, confusion["matrix"]):
+        lines.append(f"{label:24}" + " ".join(f"{v:6d}" for v in row))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    cli()
