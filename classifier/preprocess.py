@@ -8,6 +8,7 @@ Negations and other stop words are kept: "kein Budget" and "not a budget problem
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -52,18 +53,31 @@ class _Lemmatiser:
     def __call__(self, text: str) -> str:
         hit = self.cache.get(text)
         if hit is None:
-            lemma = None
-            for table in (self.primary, self.secondary):
-                for form in (text, text.lower(), text.capitalize()):
-                    lemma = table.get(form)
-                    if lemma is not None:
-                        break
-                if lemma is not None:
-                    break
+            lemma = self._lookup(text)
+            if lemma is None and _FOLDED.search(text):  # "gewuenscht" -> "gewünscht"
+                lemma = self._lookup(_unfold(text))
             hit = fold((lemma or text).lower())
             if len(self.cache) < 500_000:
                 self.cache[text] = hit
         return hit
+
+
+    def _lookup(self, text: str) -> str | None:
+        for table in (self.primary, self.secondary):
+            for form in (text, text.lower(), text.capitalize()):
+                lemma = table.get(form)
+                if lemma is not None:
+                    return lemma
+        return None
+
+
+_FOLDED = re.compile(r"ae|oe|ue|ss", re.I)
+_UNFOLD = {"ae": "ä", "oe": "ö", "ue": "ü", "ss": "ß", "Ae": "Ä", "Oe": "Ö", "Ue": "Ü"}
+
+
+def _unfold(text: str) -> str:
+    """Undo ae/oe/ue/ss spellings so a lemma table with umlauts finds the word."""
+    return _FOLDED.sub(lambda m: _UNFOLD.get(m.group(0), m.group(0)), text)
 
 
 @lru_cache(maxsize=None)

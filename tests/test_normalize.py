@@ -1,0 +1,70 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from classifier.normalize import clean, fold, html_to_text, is_empty_note, mask
+
+
+@pytest.mark.parametrize(
+    "text, placeholder",
+    [
+        ("mail an j.kunz@acme-gmbh.de", "xxemail"),
+        ("Tel. +49 171 2345678", "xxphone"),
+        ("ruft 030 1234567 an", "xxphone"),
+        ("see https://acme.com/pricing", "xxurl"),
+        ("Budget 20.000 EUR", "xxmoney"),
+        ("max $50k", "xxmoney"),
+        ("können nur 5k", "xxmoney"),
+        ("am 12.03.2026 gesprochen", "xxdate"),
+        ("call on 2026-03-12", "xxdate"),
+        ("Vertrag bis 03/2027", "xxdate"),
+        ("call back in Q3", "xxquarter"),
+        ("erst im 2. Quartal", "xxquarter"),
+        ("nächstes FY27", "xxfyear"),
+        ("Thema erst 2027", "xxyear"),
+        ("in KW12 melden", "xxweek"),
+    ],
+)
+def test_mask_replaces_personal_and_time_details(text, placeholder):
+    masked = mask(clean(text))
+    assert placeholder in masked.split()
+    assert not any(ch.isdigit() for ch in masked.replace(placeholder, ""))
+
+
+def test_mask_keeps_the_words_around_placeholders():
+    assert mask("kein Budget bis Q3, mail jk@x.de") == "kein Budget bis xxquarter , mail xxemail"
+
+
+@pytest.mark.parametrize(
+    "raw, text",
+    [
+        ("<p>kein Budget</p>", "kein Budget"),
+        ("kein&nbsp;Bedarf", "kein Bedarf"),
+        ("&lt;p&gt;no budget&lt;/p&gt;", "no budget"),
+        ("line one<br>line two", "line one\nline two"),
+        ("Q3 &amp; Q4", "Q3 & Q4"),
+        ("budget < 5k and > 1k", "budget < 5k and > 1k"),
+    ],
+)
+def test_html_to_text_unescapes_and_strips_tags(raw, text):
+    assert html_to_text(raw) == text
+
+
+def test_fold_makes_umlaut_spellings_meet():
+    assert fold("Entscheidungsträger".lower()) == "entscheidungstraeger"
+    assert fold("Gröẞe Straße") == fold("Gröẞe Strasse")
+
+
+@pytest.mark.parametrize("note", ["", " ", "-", "--", ".", "?", "n/a", "N/A", "NA", "None", "null", "<p></p>", "&nbsp;"])
+def test_is_empty_note_true_for_placeholders(note):
+    assert is_empty_note(note)
+
+
+@pytest.mark.parametrize("note", ["siehe Telefonat", "rejected", "kein Budget", "NI", "?? kein Bedarf"])
+def test_is_empty_note_false_for_words(note):
+    assert not is_empty_note(note)
+
+
+@given(st.text())
+def test_clean_and_mask_never_raise(text):
+    assert isinstance(mask(clean(text)), str)

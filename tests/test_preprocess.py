@@ -1,0 +1,84 @@
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+
+from classifier.language import detect_language
+from classifier.preprocess import NotePreprocessor, note_tokens
+
+
+def test_preprocessor_follows_sklearn_conventions():
+    prep = NotePreprocessor(cues=False, batch_size=7)
+    assert prep.get_params() == {"cues": False, "batch_size": 7}
+    copy = clone(prep)
+    assert copy.get_params() == prep.get_params() and copy is not prep
+    assert prep.fit(["a"]) is prep
+    out = prep.transform(["kein Budget", "no budget"])
+    assert isinstance(out, np.ndarray) and out.shape == (2,)
+
+
+def test_preprocessor_pickles_and_gives_same_output():
+    prep = NotePreprocessor().fit([])
+    notes = ["Diese Person war nicht der Entscheidungsträger", "no answer x3"]
+    restored = pickle.loads(pickle.dumps(prep))
+    assert restored.transform(notes).tolist() == prep.transform(notes).tolist()
+
+
+def test_umlaut_and_ae_spellings_give_the_same_tokens():
+    assert note_tokens("nicht der Entscheidungsträger") == note_tokens("nicht der Entscheidungstraeger")
+    assert note_tokens("Rückruf gewünscht") == note_tokens("Rueckruf gewuenscht")
+
+
+@pytest.mark.parametrize(
+    "note, expected",
+    [
+        ("Die Kunden waren nicht erreichbar", ["kunde", "sein", "nicht"]),  # German lookup lemmas
+        ("They were looking for budgets", ["be", "look", "budget"]),  # English lookup lemmas
+        ("kein budget, maybe next FY", ["kein", "budget", "maybe"]),  # mixed
+    ],
+)
+def test_lemmas_for_german_english_and_mixed_notes(note, expected):
+    tokens = note_tokens(note)
+    assert all(t in tokens for t in expected), tokens
+
+
+def test_negations_are_kept():
+    assert "nicht" in note_tokens("ist nicht zuständig")
+    assert "kein" in note_tokens("kein Budget")
+    assert "not" in note_tokens("not interested")
+
+
+def test_cue_tokens_mark_curated_phrases():
+    out = NotePreprocessor().transform(["not a budget problem, they don't see the need", "nicht der Entscheider"])
+    assert "cue_not_money" in out[0].split()
+    assert "cue_authority" in out[1].split()
+    assert "cue_" not in NotePreprocessor(cues=False).transform(["kein Budget"])[0]
+
+
+def test_placeholders_replace_names_of_numbers_and_contacts():
+    tokens = note_tokens("12.03. JK - call back Q3 2027, mail jk@acme.com")
+    assert {"xxdate", "xxquarter", "xxemail"} <= set(tokens)
+    assert "jk@acme.com" not in tokens
+
+
+def test_transform_keeps_order_and_duplicates():
+    notes = ["b", "kein Bedarf", "b", "kein Bedarf", ""]
+    out = NotePreprocessor().transform(notes)
+    assert out[0] == out[2] and out[1] == out[3] and out[4] == ""
+
+
+@pytest.mark.parametrize(
+    "note, lang",
+    [("nicht der Entscheider", "de"), ("no answer after three calls", "en"), ("Rückruf erbeten", "de"), ("kein budget, maybe next FY", "de")],
+)
+def test_detect_language(note, lang):
+    assert detect_language(note) == lang
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=80), max_size=5))
+def test_transform_never_raises_and_keeps_length(notes):
+    assert len(NotePreprocessor().transform(notes)) == len(notes)
