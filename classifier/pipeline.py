@@ -59,8 +59,8 @@ class CharNgrams:
 
 def build_pipeline(
     *,
-    C: float = 0.5,
-    char_min: int = 2,
+    C: float = 1.0,
+    char_min: int = 3,
     char_max: int = 5,
     cues: bool = True,
     calibration_folds: int = 5,

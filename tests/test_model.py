@@ -1,0 +1,36 @@
+import pytest
+
+from classifier import classify_notes
+from classifier.model import OUTPUT_COLUMNS
+
+
+@pytest.mark.parametrize("note", ["", "-", "--", "n/a", "NA", "None", "null", "?", "."])
+def test_empty_notes_are_other_with_full_confidence(seed_model, note):
+    row = classify_notes([note], seed_model).iloc[0]
+    assert row["reason"] == "other" and row["confidence"] == 1.0 and row["weak"]
+    assert not row["needs_review"]
+
+
+def test_output_has_one_row_per_note_in_order(seed_model):
+    notes = ["kein Budget", "n/a", "voicemail x3", "kein Budget", "already a customer"]
+    out = classify_notes(notes, seed_model)
+    assert list(out.columns) == OUTPUT_COLUMNS
+    assert len(out) == len(notes)
+    assert out.iloc[0].equals(out.iloc[3])
+
+
+def test_challenge_follows_the_note_language(seed_model):
+    out = classify_notes(["nicht der Entscheider, Chef entscheidet", "not the decision maker, boss decides"], seed_model)
+    assert out["reason"].tolist() == ["not_decision_maker", "not_decision_maker"]
+    assert out["note_lang"].tolist() == ["de", "en"]
+    assert "Entscheidungen" in out["challenge"][0] and "decisions" in out["challenge"][1]
+
+
+def test_valid_reasons_have_no_challenge(seed_model):
+    row = classify_notes(["already using HubSpot"], seed_model).iloc[0]
+    assert row["reason"] == "existing_solution" and not row["weak"] and row["challenge"] == ""
+
+
+def test_reason_2_differs_from_reason(seed_model):
+    out = classify_notes(["kein Budget", "ghosted"], seed_model)
+    assert (out["reason"] != out["reason_2"]).all()

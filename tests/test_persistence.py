@@ -1,0 +1,58 @@
+import json
+import shutil
+
+import pytest
+
+from classifier import ModelError, load_model
+from classifier.persistence import CARD_FILE, MODEL_FILE, bundled_model_dir
+
+NOTES = ["nicht der Entscheider", "no budget this year", "AB x3", "n/a"]
+
+
+def test_saved_model_loads_and_predicts_the_same(seed_model_dir, seed_model):
+    again = load_model(seed_model_dir)
+    assert again.classify(NOTES).equals(seed_model.classify(NOTES))
+
+
+def test_card_records_what_a_reviewer_needs(seed_model):
+    card = seed_model.card
+    for key in ("labels", "taxonomy_sha256", "versions", "corpus_sha256", "cv", "threshold", "created", "model_sha256"):
+        assert key in card
+    assert card["versions"]["scikit-learn"] and card["versions"]["spacy"]
+
+
+@pytest.fixture
+def model_copy(tmp_path, seed_model_dir):
+    target = tmp_path / "copy"
+    shutil.copytree(seed_model_dir, target)
+    return target
+
+
+def test_corrupt_model_file_is_refused_before_unpickling(model_copy):
+    (model_copy / MODEL_FILE).write_bytes(b"not a pickle")
+    with pytest.raises(ModelError, match="checksum.*retrain"):
+        load_model(model_copy)
+
+
+def test_version_mismatch_is_refused_with_retrain_hint(model_copy):
+    card = json.loads((model_copy / CARD_FILE).read_text())
+    card["versions"]["scikit-learn"] = "0.24.2"
+    (model_copy / CARD_FILE).write_text(json.dumps(card))
+    with pytest.raises(ModelError, match="scikit-learn 0.24.2.*retrain"):
+        load_model(model_copy)
+
+
+def test_missing_model_directory_says_how_to_fix(tmp_path):
+    with pytest.raises(ModelError, match="no model found.*retrain"):
+        load_model(tmp_path / "nowhere")
+
+
+def test_corrupt_card_is_a_model_error(model_copy):
+    (model_copy / CARD_FILE).write_text("{broken")
+    with pytest.raises(ModelError, match="corrupt"):
+        load_model(model_copy)
+
+
+def test_bundled_model_is_present_and_loads():
+    model = load_model(bundled_model_dir())
+    assert len(model.labels) == 11
