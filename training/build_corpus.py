@@ -1,10 +1,12 @@
 """Merge hand-written batch files into one corpus file, dropping duplicates and near-duplicates.
 
-Usage: python -m training.build_corpus OUT.csv BATCH.csv [BATCH.csv ...]
+Usage: python -m training.build_corpus OUT.csv BATCH.csv [BATCH.csv ...] [--exclude CORPUS.csv]
 
 Each batch is a CSV with ``text,label,lang,secondary_label`` written by one writer persona;
 the batch's file stem is kept in a ``source`` column. Within a label, a note whose character
 3-gram Jaccard similarity to an earlier note is >= 0.8 is dropped (the first one stays).
+With ``--exclude`` (used for the independent test set), notes that are exact or near copies of
+a note in that file are dropped too, so test figures come from notes the model never saw.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import near_duplicates
+from .corpus import near_duplicates, overlapping
 
 COLUMNS = ["text", "label", "lang", "secondary_label", "source"]
 
 
-def merge_batches(paths: list[str | Path]) -> tuple[pd.DataFrame, dict[str, int]]:
+def merge_batches(paths: list[str | Path], exclude: list[str] | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
     """Concatenated batches without exact or near duplicates, and how many rows each rule dropped."""
     frames = []
     for path in paths:
@@ -41,17 +43,28 @@ def merge_batches(paths: list[str | Path]) -> tuple[pd.DataFrame, dict[str, int]
             if keep[group.index[i]]:
                 keep[group.index[j]] = False
     dropped["near"] = int((~keep).sum())
-    return merged[keep].reset_index(drop=True), dropped
+    merged = merged[keep]
+    dropped["seen"] = 0
+    if exclude:
+        seen = overlapping(merged["text"].tolist(), exclude)
+        dropped["seen"] = int(seen.sum())
+        merged = merged[~seen]
+    return merged.reset_index(drop=True), dropped
 
 
 def main(argv: list[str]) -> int:
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
+    exclude = None
+    if "--exclude" in argv:
+        at = argv.index("--exclude")
+        exclude = pd.read_csv(argv[at + 1], dtype=str, keep_default_na=False)["text"].tolist()
+        argv = argv[:at] + argv[at + 2 :]
     out, batches = argv[0], sorted(argv[1:])
-    merged, dropped = merge_batches(batches)
+    merged, dropped = merge_batches(batches, exclude)
     merged.to_csv(out, index=False)
-    print(f"{len(merged)} notes from {len(batches)} batches -> {out}; dropped {dropped['exact']} exact and {dropped['near']} near duplicates")
+    print(f"{len(merged)} notes from {len(batches)} batches -> {out}; dropped {dropped['exact']} exact and {dropped['near']} near duplicates, {dropped['seen']} seen in --exclude")
     print(merged.groupby(["label", "lang"]).size().unstack(fill_value=0).to_string())
     return 0
 

@@ -130,3 +130,22 @@ def check_corpus(
         for i, j, sim in near_duplicates(texts)[:3]:
             problems.append(f"near-duplicate in {label} (Jaccard {sim}): {texts[i]!r} ~ {texts[j]!r}")
     return problems
+
+
+def overlapping(test_texts: Sequence[str], train_texts: Sequence[str], threshold: float = NEAR_DUPLICATE) -> np.ndarray:
+    """Boolean mask over ``test_texts``: exact or near (3-gram Jaccard >= threshold) copies of a training text."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    def norm(texts):
+        return [" ".join(str(t).lower().split()) for t in texts]
+
+    test, train = norm(test_texts), norm(train_texts)
+    vec = CountVectorizer(analyzer="char", ngram_range=(3, 3), binary=True).fit(test + train)
+    a, b = vec.transform(test).astype(np.float32), vec.transform(train).astype(np.float32)
+    size_a, size_b = np.asarray(a.sum(axis=1)).ravel(), np.asarray(b.sum(axis=1)).ravel()
+    shared = (a @ b.T).tocoo()
+    jaccard = shared.data / np.maximum(size_a[shared.row] + size_b[shared.col] - shared.data, 1)
+    hit = np.zeros(len(test), dtype=bool)
+    hit[shared.row[jaccard >= threshold]] = True
+    exact = set(train)
+    return hit | np.array([t in exact for t in test], dtype=bool)
