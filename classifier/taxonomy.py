@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import InputError
 
-FIELDS = ("label", "weak", "description", "question_en", "question_de")
+FIELDS = ("label", "weak", "title_en", "title_de", "description", "question_en", "question_de")
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,8 @@ class Reason:
 
     label: str
     weak: bool
+    title_en: str = ""
+    title_de: str = ""
     description: str = ""
     question_en: str = ""
     question_de: str = ""
@@ -55,6 +57,15 @@ class Taxonomy:
         text = reason.question_de if lang == "de" else reason.question_en
         return text or reason.question_en or reason.question_de
 
+    def title(self, label: str, lang: str = "en") -> str:
+        """Short display name of a label in ``lang``; the label itself when the taxonomy has none."""
+        try:
+            reason = self[label]
+        except KeyError:
+            return label.replace("_", " ")
+        text = reason.title_de if lang == "de" else reason.title_en
+        return text or reason.title_en or label.replace("_", " ")
+
     def to_dict(self) -> dict:
         return {"name": self.name, "labels": [asdict(r) for r in self.reasons]}
 
@@ -78,6 +89,8 @@ class Taxonomy:
                 Reason(
                     label=label,
                     weak=_as_bool(row.get("weak", False), source, label),
+                    title_en=str(row.get("title_en", "") or ""),
+                    title_de=str(row.get("title_de", "") or ""),
                     description=str(row.get("description", "") or ""),
                     question_en=str(row.get("question_en", "") or ""),
                     question_de=str(row.get("question_de", "") or ""),

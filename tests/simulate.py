@@ -1,0 +1,70 @@
+"""Simulated CRM exports with and without planted effects, for the trend and alert tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from classifier.taxonomy import default_taxonomy
+
+BASE_MIX = {
+    "not_decision_maker": 0.10, "too_early": 0.12, "no_budget": 0.10, "bad_timing": 0.10, "unreachable": 0.12,
+    "no_need": 0.12, "existing_solution": 0.10, "bad_fit": 0.08, "invalid_lead": 0.08, "duplicate_or_customer": 0.04,
+    "other": 0.04,
+}
+OWNERS = ["Maria Schneider", "Tom Becker", "Jonas Wolf", "Lena Hofmann", "Ali Yilmaz", "Sophie Martin", "Jan Kowalski", "Eva Berg"]
+SOURCES = ["Paid Search", "Organic Search", "Webinar", "Trade Show", "Referral"]
+
+
+def _draw(rng, mix: dict[str, float], size: int) -> np.ndarray:
+    labels = list(mix)
+    p = np.array([mix[l] for l in labels])
+    return rng.choice(labels, size=size, p=p / p.sum())
+
+
+def _boost(mix: dict[str, float], label: str, share: float) -> dict[str, float]:
+    rest = {k: v for k, v in mix.items() if k != label}
+    scale = (1 - share) / sum(rest.values())
+    return {**{k: v * scale for k, v in rest.items()}, label: share}
+
+
+def simulate_rejections(seed: int = 0, n: int = 2400, planted: bool = False, months: int = 12) -> pd.DataFrame:
+    """A rejections frame (reason, weak, needs_review, date, owner, source, picklist_reason).
+
+    With ``planted``: Maria Schneider rejects 35% as not_decision_maker, 'Webinar' leads are 40%
+    too_early, the last quarter's weak share rises, and Tom Becker's picklist disagrees with his
+    notes half the time.
+    """
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2025-10-01")
+    days = rng.integers(0, 365 * months // 12, size=n)
+    dates = start + pd.to_timedelta(days, unit="D")
+    owners = rng.choice(OWNERS, size=n)
+    sources = rng.choice(SOURCES, size=n)
+    reasons = _draw(rng, BASE_MIX, n)
+    if planted:
+        maria = owners == "Maria Schneider"
+        reasons[maria] = _draw(rng, _boost(BASE_MIX, "not_decision_maker", 0.35), int(maria.sum()))
+        webinar = (sources == "Webinar") & ~maria
+        reasons[webinar] = _draw(rng, _boost(BASE_MIX, "too_early", 0.40), int(webinar.sum()))
+        late = (dates >= start + pd.DateOffset(months=months - 3)) & ~maria & ~webinar
+        weak_mix = {k: v * (1.8 if k in default_taxonomy().weak_labels else 0.5) for k, v in BASE_MIX.items()}
+        reasons[late] = _draw(rng, weak_mix, int(late.sum()))
+    picklist = reasons.copy()
+    flip = rng.random(n) < 0.05
+    if planted:
+        flip |= (owners == "Tom Becker") & (rng.random(n) < 0.5)
+    picklist[flip] = _draw(rng, BASE_MIX, int(flip.sum()))
+    weak = default_taxonomy().weak_labels
+    return pd.DataFrame(
+        {
+            "reason": reasons,
+            "weak": [r in weak for r in reasons],
+            "needs_review": rng.random(n) < 0.03,
+            "date": dates,
+            "owner": owners,
+            "source": sources,
+            "picklist_reason": picklist,
+            "picklist_mismatch": picklist != reasons,
+        }
+    )
