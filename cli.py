@@ -238,6 +238,151 @@ def info(model_dir, as_json):
         click.echo(f"  {reason.label:24} {'weak ' if reason.weak else 'valid'}  {reason.description}")
 
 
+REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json", ".txt": "table"}
+
+
+def _analyse(export_path, roles, model_dir, picklist_map=None):
+    """Read an export, classify it (or reuse a classified file's columns) and return the rejections frame."""
+    from classifier.io import read_export
+    from classifier.report import analyse_export
+
+    model = _load(model_dir)
+    export = read_export(export_path, roles=roles)
+    for message in export.notices:
+        _notice(message)
+    mapping = _read_picklist_map(picklist_map) if picklist_map else None
+    with click.progressbar(length=len(export.frame), label="classifying", file=sys.stderr) as bar:
+        frame = analyse_export(export, model, mapping, progress=bar.update)
+    skipped = int((~frame["is_rejection"]).sum())
+    if skipped:
+        _notice(f"skipped {skipped} rows whose status says they are not rejections")
+    return frame, model, export
+
+
+def _read_picklist_map(path) -> dict[str, str]:
+    from classifier.io import read_export
+
+    export = read_export(path, require_note=False)
+    columns = list(export.frame.columns)
+    if len(columns) < 2:
+        raise click.BadParameter(f"{path} needs two columns: picklist value and label.", param_hint="--picklist-map")
+    return dict(zip(export.frame[columns[0]], export.frame[columns[1]].str.strip()))
+
+
+def _write_text(text: str, output) -> None:
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    import os
+    import tempfile
+    from pathlib import Path
+
+    target = Path(output)
+    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _notice(f"report written to {output}")
+
+
+@cli.command()
+@click.argument("export", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--period", type=click.Choice(["week", "month", "quarter"]), default="month", show_default=True, help="Period for trends.")
+@click.option("--by", "by", multiple=True, metavar="owner|source|COL", help="Compare groups of this role or column (repeatable). Default: owner and source when detected.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only rejections on or after this date (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only rejections up to this date; also ends the latest complete period.")
+@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json", "html"]), help="Output format. Default: from -o's extension, else table.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file. Default: stdout.")
+@click.option("--lang", type=click.Choice(["en", "de"]), default="en", show_default=True, help="Language of the report's wording.")
+@click.option("--no-redact", is_flag=True, help="Keep e-mail addresses and phone numbers in quoted notes.")
+@click.option("--picklist-map", type=click.Path(exists=True, dir_okay=False), help="CSV of picklist value,label to override how picklist values map to labels.")
+@click.option("--min-n", default=30, show_default=True, help="Fewest rejections a rep, source or period needs before it can raise an alert.")
+@model_option
+@role_options
+def report(export, period, by, since, until, fmt, output, lang, no_redact, picklist_map, min_n, model_dir, **kwargs):
+    """Trends of rejection reasons, who and which sources drive weak rejections, and alerts.
+
+    EXPORT is a raw CRM export (classified on the fly) or the output of `classify`.
+
+    \b
+    Examples:
+        rejection-radar report last_quarter.csv
+        rejection-radar report export.xlsx --period quarter --lang de -o report.html
+        rejection-radar report classified.csv --format json > report.json
+    """
+    from pathlib import Path
+
+    from classifier.render import to_html, to_markdown, to_table
+    from classifier.report import build_report
+    from classifier.trends import AlertRules
+
+    roles = _roles(kwargs)
+    frame, model, source_export = _analyse(export, roles, model_dir, picklist_map)
+    groups = []
+    for name in by or ("owner", "source"):
+        if name in ("owner", "source"):
+            if name in source_export.roles:
+                groups.append(name)
+            elif by:
+                raise click.UsageError(f"--by {name}: no {name} column detected; name it with --{name}-column.")
+        elif name in source_export.frame.columns:
+            frame[name] = source_export.frame[name].astype(str)
+            groups.append(name)
+        else:
+            raise click.BadParameter(f"no column {name!r}; columns are {', '.join(source_export.frame.columns)}.", param_hint="--by")
+    fmt = fmt or REPORT_FORMATS.get(Path(output).suffix.lower(), "table") if output else fmt or "table"
+    result = build_report(
+        frame, model.taxonomy, period=period, by=tuple(groups), lang=lang, since=since, until=until,
+        rules=AlertRules(min_n=min_n), model_card=model.card, redact_notes=not no_redact,
+    )
+    if fmt == "json":
+        text = json.dumps(result, ensure_ascii=False, indent=2, default=str)
+    elif fmt == "markdown":
+        text = to_markdown(result, model.taxonomy)
+    elif fmt == "html":
+        text = to_html(result, model.taxonomy)
+    else:
+        text = to_table(result, model.taxonomy, color=output is None and sys.stdout.isatty())
+    _write_text(text, output)
+
+
+@cli.command()
+@click.argument("export", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (.csv or .xlsx). Default: CSV on stdout.")
+@click.option("--owner", help="Only this owner's rejections.")
+@click.option("--source", help="Only leads from this source.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only rejections on or after this date (YYYY-MM-DD).")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True, help="Skip predictions less sure than this.")
+@click.option("--redact", is_flag=True, help="Mask e-mail addresses and phone numbers in notes.")
+@model_option
+@role_options
+def challenge(export, output, owner, source, since, min_confidence, redact, model_dir, **kwargs):
+    """The weak rejections to reopen, newest first, each with the question the rep should have asked.
+
+    For too_early and bad_timing notes that name a time ("Q3", "nächstes Jahr", "ab März"),
+    `follow_up` gives the date to call again.
+
+    \b
+    Examples:
+        rejection-radar challenge export.csv -o reopen.xlsx
+        rejection-radar challenge export.csv --owner "Maria Schneider" --since 2026-10-01
+    """
+    from classifier.io import write_table
+    from classifier.report import challenge_list
+
+    roles = _roles(kwargs)
+    frame, model, _ = _analyse(export, roles, model_dir)
+    leads = challenge_list(
+        frame, model.taxonomy, owner=owner, source=source, since=since, min_confidence=min_confidence, redact_notes=redact
+    )
+    write_table(leads, output, forbid=[export])
+    _notice(f"{len(leads)} weak rejections to challenge" + (f" written to {output}" if output else ""))
+
+
 def _format_scores(result: dict, title: str) -> str:
     lines = [
         f"{title}: n={result['n']}  accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "

@@ -91,6 +91,22 @@ def mask(text: str) -> str:
     return " ".join(text.split())
 
 
+_EMAIL = _PLACEHOLDERS[0][0]
+_PHONES = [p for p, name in _PLACEHOLDERS if name == " xxphone "]
+
+
+def redact(text: str) -> str:
+    """Mask e-mail addresses and phone numbers in a note that a report quotes.
+
+    >>> redact("mail jk@acme.de or call +49 171 2345678, no budget")
+    'mail [e-mail] or call [phone], no budget'
+    """
+    text = _EMAIL.sub("[e-mail]", text)
+    for pattern in _PHONES:
+        text = pattern.sub("[phone]", text)
+    return text
+
+
 def fold(text: str) -> str:
     """Fold German umlauts and ß so that 'Entscheidungsträger' meets 'Entscheidungstraeger'.
 

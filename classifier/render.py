@@ -1,0 +1,267 @@
+"""Render a report dict (:func:`classifier.report.build_report`) as a terminal table, Markdown or HTML."""
+
+from __future__ import annotations
+
+import html
+import io
+
+from .taxonomy import Taxonomy
+
+WORDS = {
+    "en": {
+        "title": "Rejection Radar report",
+        "overview": "Overview",
+        "rejections": "Rejections analysed",
+        "skipped": "Rows skipped (not rejections)",
+        "range": "Date range",
+        "weak": "Weak rejections",
+        "review": "Notes needing review",
+        "model": "Model",
+        "alerts": "Alerts",
+        "no_alerts": "No statistically supported differences.",
+        "periods": "Reasons per period",
+        "period": "Period",
+        "weak_share": "weak share",
+        "owners": "Owners against the rest of the team",
+        "sources": "Lead sources against the other sources",
+        "name": "Name",
+        "team": "rest",
+        "top_reason": "Top reason",
+        "challenge": "Leads to challenge",
+        "note": "Note",
+        "reason": "Reason",
+        "question": "Question",
+        "date": "Date",
+        "owner": "Owner",
+        "follow_up": "Call again",
+        "mix_chart": "Reasons per period",
+        "weak_chart": "Weak share over time",
+        "owner_chart": "Weak share per owner (line: whole team)",
+        "source_chart": "Weak share per lead source (line: all sources)",
+    },
+    "de": {
+        "title": "Rejection-Radar-Bericht",
+        "overview": "Überblick",
+        "rejections": "Ausgewertete Absagen",
+        "skipped": "Übersprungene Zeilen (keine Absagen)",
+        "range": "Zeitraum",
+        "weak": "Schwache Absagen",
+        "review": "Zu prüfende Notizen",
+        "model": "Modell",
+        "alerts": "Auffälligkeiten",
+        "no_alerts": "Keine statistisch belegten Unterschiede.",
+        "periods": "Gründe je Zeitraum",
+        "period": "Zeitraum",
+        "weak_share": "Anteil schwach",
+        "owners": "Vertriebler im Vergleich zum übrigen Team",
+        "sources": "Lead-Quellen im Vergleich zu den anderen",
+        "name": "Name",
+        "team": "Rest",
+        "top_reason": "Häufigster Grund",
+        "challenge": "Leads zum Nachfassen",
+        "note": "Notiz",
+        "reason": "Grund",
+        "question": "Frage",
+        "date": "Datum",
+        "owner": "Vertriebler",
+        "follow_up": "Wiedervorlage",
+        "mix_chart": "Gründe je Zeitraum",
+        "weak_chart": "Anteil schwacher Absagen über die Zeit",
+        "owner_chart": "Anteil schwacher Absagen je Vertriebler (Linie: ganzes Team)",
+        "source_chart": "Anteil schwacher Absagen je Quelle (Linie: alle Quellen)",
+    },
+}
+
+
+def _pct(x) -> str:
+    return "" if x is None else f"{x:.0%}"
+
+
+def _words(report: dict) -> dict:
+    return WORDS.get(report["overview"].get("lang", "en"), WORDS["en"])
+
+
+def _overview_rows(report: dict) -> list[tuple[str, str]]:
+    o, w = report["overview"], _words(report)
+    model = o["model"]
+    rows = [
+        (w["rejections"], f"{o['rejections']:,}"),
+        (w["skipped"], f"{o['skipped_not_rejections']:,}"),
+        (w["range"], f"{o['date_from'] or '?'} – {o['date_to'] or '?'}"),
+        (w["weak"], _pct(o["weak_share"])),
+        (w["review"], f"{o['needs_review']:,} ({_pct(o['needs_review_share'])})"),
+        (w["model"], f"{model.get('created') or '?'} (held-out macro-F1 {model.get('heldout_macro_f1') or '?'})"),
+    ]
+    return rows
+
+
+def _top_reason(shares: dict, taxonomy: Taxonomy, lang: str) -> str:
+    label = max(shares, key=shares.get)
+    return f"{taxonomy.title(label, lang)} {_pct(shares[label])}"
+
+
+def to_markdown(report: dict, taxonomy: Taxonomy) -> str:
+    """The report as Markdown for a wiki page or a ticket."""
+    w, lang = _words(report), report["overview"]["lang"]
+    out = [f"# {w['title']}", "", f"## {w['overview']}", "", "| | |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in _overview_rows(report)]
+    out += ["", f"## {w['alerts']}", ""]
+    out += [f"- {a['message']} (p={a['p_value']:.2g})" for a in report["alerts"]] or [w["no_alerts"]]
+    labels = taxonomy.labels
+    out += ["", f"## {w['periods']}", "", f"| {w['period']} | n | {w['weak_share']} | " + " | ".join(taxonomy.title(l, lang) for l in labels) + " |"]
+    out.append("|---" * (len(labels) + 3) + "|")
+    for p in report["periods"]:
+        out.append(f"| {p['period']} | {p['n']} | {_pct(p['weak_share'])} | " + " | ".join(_pct(p["shares"][l]) for l in labels) + " |")
+    for key in ("owners", "sources"):
+        if report[key]:
+            out += ["", f"## {w[key]}", "", f"| {w['name']} | n | {w['weak_share']} | {w['team']} | {w['top_reason']} |", "|---|---|---|---|---|"]
+            for g in report[key]:
+                out.append(f"| {g['name']} | {g['n']} | {_pct(g['weak_share'])} | {_pct(g['baseline_weak_share'])} | {_top_reason(g['shares'], taxonomy, lang)} |")
+    if report["challenge"]:
+        out += ["", f"## {w['challenge']}", "", f"| {w['date']} | {w['owner']} | {w['note']} | {w['reason']} | {w['question']} |", "|---|---|---|---|---|"]
+        for c in report["challenge"]:
+            note = c["note"].replace("|", "/").replace("\n", " ")
+            out.append(f"| {c['date']} | {c['owner']} | {note} | {taxonomy.title(c['reason'], lang)} | {c['question']} |")
+    return "\n".join(out) + "\n"
+
+
+def to_table(report: dict, taxonomy: Taxonomy, color: bool = False) -> str:
+    """A plain-text report for the terminal; ``color`` adds ANSI colours to alerts."""
+    import click
+
+    w, lang = _words(report), report["overview"]["lang"]
+
+    def head(text):
+        return click.style(text, bold=True) if color else text
+
+    out = [head(w["title"]), ""]
+    out += [f"  {k:34} {v}" for k, v in _overview_rows(report)]
+    out += ["", head(w["alerts"])]
+    for a in report["alerts"]:
+        out.append("  " + (click.style("! ", fg="red", bold=True) if color else "! ") + a["message"])
+    if not report["alerts"]:
+        out.append("  " + w["no_alerts"])
+    out += ["", head(w["periods"]), f"  {w['period']:10} {'n':>6} {w['weak_share']:>14}  {w['top_reason']}"]
+    for p in report["periods"]:
+        out.append(f"  {p['period']:10} {p['n']:6d} {_pct(p['weak_share']):>14}  {_top_reason(p['shares'], taxonomy, lang)}")
+    for key in ("owners", "sources"):
+        if report[key]:
+            out += ["", head(w[key]), f"  {w['name']:24} {'n':>6} {w['weak_share']:>14} {w['team']:>6}  {w['top_reason']}"]
+            for g in report[key]:
+                out.append(
+                    f"  {g['name'][:24]:24} {g['n']:6d} {_pct(g['weak_share']):>14} {_pct(g['baseline_weak_share']):>6}  "
+                    f"{_top_reason(g['shares'], taxonomy, lang)}"
+                )
+    return "\n".join(out) + "\n"
+
+
+def _svg(fig) -> str:
+    import matplotlib.pyplot as plt
+
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def charts(report: dict, taxonomy: Taxonomy) -> dict[str, str]:
+    """SVG charts: reason mix per period, weak share over time, owners and sources against the team."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.size": 9, "svg.fonttype": "path"})
+    w, lang = _words(report), report["overview"]["lang"]
+    out = {}
+    periods = report["periods"]
+    if periods:
+        names = [p["period"] for p in periods]
+        fig, ax = plt.subplots(figsize=(9, 3.6))
+        bottom = [0.0] * len(periods)
+        cmap = plt.get_cmap("tab20")
+        for i, label in enumerate(taxonomy.labels):
+            values = [p["shares"][label] for p in periods]
+            ax.bar(names, values, bottom=bottom, label=taxonomy.title(label, lang), color=cmap(i), hatch="//" if taxonomy[label].weak else None, edgecolor="white", linewidth=0.3)
+            bottom = [b + v for b, v in zip(bottom, values)]
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.legend(fontsize=7, ncol=1, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+        ax.set_title(w["mix_chart"])
+        ax.tick_params(axis="x", rotation=45)
+        out["mix"] = _svg(fig)
+        fig, ax = plt.subplots(figsize=(9, 2.6))
+        ax.plot(names, [p["weak_share"] for p in periods], marker="o", color="#c0392b")
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.set_title(w["weak_chart"])
+        ax.grid(axis="y", alpha=0.3)
+        ax.tick_params(axis="x", rotation=45)
+        out["weak"] = _svg(fig)
+    overall = report["overview"]["weak_share"]
+    for key, title in (("owners", "owner_chart"), ("sources", "source_chart")):
+        groups = report[key][:25]
+        if not groups:
+            continue
+        fig, ax = plt.subplots(figsize=(9, 0.3 * len(groups) + 1))
+        names = [g["name"] for g in groups][::-1]
+        values = [g["weak_share"] for g in groups][::-1]
+        alerted = {a["subject"] for a in report["alerts"] if a["scope"] == key[:-1]}
+        ax.barh(names, values, color=["#c0392b" if n in alerted else "#7f8c8d" for n in names])
+        ax.axvline(overall, color="black", linestyle="--", linewidth=1)
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.set_title(w[title])
+        out[key] = _svg(fig)
+    return out
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2rem auto;max-width:62rem;color:#222;padding:0 1rem}
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;width:100%;font-size:.85rem}td,th{border-bottom:1px solid #eee;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f6f6f6}.alert{background:#fdecea;border-left:4px solid #c0392b;padding:.4rem .6rem;margin:.3rem 0}
+figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
+@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}figure,table,.alert{page-break-inside:avoid}}
+"""
+
+
+def to_html(report: dict, taxonomy: Taxonomy) -> str:
+    """One self-contained HTML page (inline CSS and SVG, no scripts or external resources)."""
+    w, lang = _words(report), report["overview"]["lang"]
+    e = html.escape
+    svgs = charts(report, taxonomy)
+    parts = [
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{e(w['title'])}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{e(w['title'])}</h1><h2>{e(w['overview'])}</h2><table>",
+    ]
+    parts += [f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in _overview_rows(report)]
+    parts.append(f"</table><h2>{e(w['alerts'])}</h2>")
+    parts += [f"<div class='alert'>{e(a['message'])} <small>(p={a['p_value']:.2g})</small></div>" for a in report["alerts"]] or [f"<p>{e(w['no_alerts'])}</p>"]
+    parts.append(f"<h2>{e(w['periods'])}</h2>")
+    for key in ("mix", "weak"):
+        if key in svgs:
+            parts.append(f"<figure class='chart' id='chart-{key}'>{svgs[key]}</figure>")
+    for key in ("owners", "sources"):
+        if report[key]:
+            parts.append(f"<h2>{e(w[key])}</h2>")
+            if key in svgs:
+                parts.append(f"<figure class='chart' id='chart-{key}'>{svgs[key]}</figure>")
+            parts.append(f"<table><tr><th>{e(w['name'])}</th><th>n</th><th>{e(w['weak_share'])}</th><th>{e(w['team'])}</th><th>{e(w['top_reason'])}</th></tr>")
+            for g in report[key]:
+                parts.append(
+                    f"<tr><td>{e(g['name'])}</td><td>{g['n']}</td><td>{_pct(g['weak_share'])}</td>"
+                    f"<td>{_pct(g['baseline_weak_share'])}</td><td>{e(_top_reason(g['shares'], taxonomy, lang))}</td></tr>"
+                )
+            parts.append("</table>")
+    if report["challenge"]:
+        parts.append(f"<h2>{e(w['challenge'])}</h2><table><tr><th>{e(w['date'])}</th><th>{e(w['owner'])}</th><th>{e(w['note'])}</th><th>{e(w['reason'])}</th><th>{e(w['question'])}</th><th>{e(w['follow_up'])}</th></tr>")
+        for c in report["challenge"]:
+            parts.append(
+                f"<tr><td>{e(c['date'])}</td><td>{e(c['owner'])}</td><td>{e(c['note'])}</td>"
+                f"<td>{e(taxonomy.title(c['reason'], lang))}</td><td>{e(c['question'])}</td><td>{e(c['follow_up'])}</td></tr>"
+            )
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return "\n".join(parts)

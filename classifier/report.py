@@ -1,0 +1,198 @@
+"""From a classified export to the ``report`` and ``challenge`` contents (pure functions, no printing)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from .model import ReasonModel
+from .normalize import clean, redact
+from .taxonomy import Taxonomy
+from .trends import AlertRules, find_alerts, group_profiles, reason_mix
+
+FRAME_COLUMNS = ["id", "date", "owner", "source", "note", "reason", "confidence", "weak", "needs_review", "note_lang"]
+
+
+def rejections_frame(export, predictions: pd.DataFrame, picklist_labels: pd.Series | None = None) -> pd.DataFrame:
+    """One row per export row with the columns the trend functions read.
+
+    ``predictions`` holds ``reason, confidence, weak, needs_review, note_lang`` (from
+    :func:`classifier.classify_notes` or reused from a classified file); ``picklist_labels``
+    is the picklist value of each row mapped to a label ('' where there is none).
+    """
+    frame = export.frame
+    roles = export.roles
+
+    def column(role: str) -> pd.Series:
+        return frame[roles[role]].astype(str) if role in roles else pd.Series("", index=frame.index)
+
+    out = pd.DataFrame(
+        {
+            "id": column("id"),
+            "date": export.dates() if "date" in roles else pd.Series(pd.NaT, index=frame.index),
+            "owner": column("owner").str.strip(),
+            "source": column("source").str.strip(),
+            "note": export.note_text(),
+            "is_rejection": export.is_rejection().to_numpy(),
+        },
+        index=frame.index,
+    )
+    for name in ("reason", "confidence", "weak", "needs_review", "note_lang"):
+        out[name] = predictions[name].to_numpy()
+    if picklist_labels is not None:
+        has = picklist_labels.to_numpy() != ""
+        out["picklist_reason"] = picklist_labels.to_numpy()
+        out["picklist_mismatch"] = has & (out["picklist_reason"].to_numpy() != out["reason"].to_numpy())
+        out.loc[~has, "picklist_mismatch"] = False
+    return out
+
+
+def map_picklist(values: pd.Series, model: ReasonModel, mapping: dict[str, str] | None = None) -> pd.Series:
+    """Each picklist value as a label: from ``mapping`` (value -> label) where given, else by
+    classifying the value's own text ("Budget", "Kein Bedarf", "Not the right contact")."""
+    mapping = {k.strip().lower(): v for k, v in (mapping or {}).items()}
+    distinct = [v for v in pd.unique(values.astype(str)) if v.strip()]
+    unmapped = [v for v in distinct if v.strip().lower() not in mapping]
+    labels = dict(zip(unmapped, model.classify(unmapped)["reason"])) if unmapped else {}
+    labels.update({v: mapping[v.strip().lower()] for v in distinct if v.strip().lower() in mapping})
+    return values.astype(str).map(lambda v: labels.get(v, ""))
+
+
+def filter_period(frame: pd.DataFrame, since=None, until=None) -> pd.DataFrame:
+    """Rows with a date in ``[since, until]``; undated rows are kept only when no bound is given."""
+    if since is None and until is None:
+        return frame
+    dates = pd.to_datetime(frame["date"])
+    keep = dates.notna()
+    if since is not None:
+        keep &= dates >= pd.Timestamp(since)
+    if until is not None:
+        keep &= dates <= pd.Timestamp(until)
+    return frame[keep]
+
+
+def build_report(
+    frame: pd.DataFrame,
+    taxonomy: Taxonomy,
+    *,
+    period: str = "month",
+    by: Sequence[str] = ("owner", "source"),
+    lang: str = "en",
+    since=None,
+    until=None,
+    rules: AlertRules = AlertRules(),
+    model_card: dict | None = None,
+    top: int = 20,
+    redact_notes: bool = True,
+) -> dict:
+    """The whole report as a JSON-ready dict: ``overview``, ``periods``, ``owners``, ``sources``,
+    ``groups`` (other ``by`` columns), ``alerts`` and ``challenge`` (top leads to reopen)."""
+    skipped = int((~frame["is_rejection"]).sum()) if "is_rejection" in frame else 0
+    rejections = frame[frame["is_rejection"]] if "is_rejection" in frame else frame
+    rejections = filter_period(rejections, since, until)
+    dates = pd.to_datetime(rejections["date"])
+    card = model_card or {}
+    overview = {
+        "rejections": int(len(rejections)),
+        "skipped_not_rejections": skipped,
+        "date_from": dates.min().date().isoformat() if dates.notna().any() else None,
+        "date_to": dates.max().date().isoformat() if dates.notna().any() else None,
+        "undated": int(dates.isna().sum()),
+        "weak_share": round(float(rejections["weak"].mean()), 4) if len(rejections) else 0.0,
+        "needs_review": int(rejections["needs_review"].sum()),
+        "needs_review_share": round(float(rejections["needs_review"].mean()), 4) if len(rejections) else 0.0,
+        "reason_counts": {label: int((rejections["reason"] == label).sum()) for label in taxonomy.labels},
+        "period": period,
+        "lang": lang,
+        "model": {
+            "path": card.get("path"),
+            "created": card.get("created"),
+            "heldout_macro_f1": card.get("heldout", {}).get("macro_f1"),
+        },
+    }
+    groups = {column: group_profiles(rejections, column, taxonomy) for column in by if column in rejections}
+    has_picklist = "picklist_mismatch" in rejections and rejections["picklist_reason"].ne("").any()
+    alert_frame = rejections if has_picklist else rejections.drop(columns=["picklist_mismatch"], errors="ignore")
+    alerts = find_alerts(
+        alert_frame, taxonomy, period=period, by=tuple(groups), rules=rules, lang=lang, until=until
+    ) if len(rejections) else []
+    return {
+        "overview": overview,
+        "periods": reason_mix(rejections, taxonomy, period, until) if len(rejections) else [],
+        "owners": groups.get("owner", []),
+        "sources": groups.get("source", []),
+        "groups": {k: v for k, v in groups.items() if k not in ("owner", "source")},
+        "alerts": alerts,
+        "challenge": challenge_list(rejections, taxonomy, redact_notes=redact_notes).head(top).to_dict("records"),
+    }
+
+
+def challenge_list(
+    frame: pd.DataFrame,
+    taxonomy: Taxonomy,
+    *,
+    owner: str | None = None,
+    source: str | None = None,
+    since=None,
+    min_confidence: float = 0.0,
+    redact_notes: bool = False,
+) -> pd.DataFrame:
+    """Weak rejections to reopen, newest first, with the question in the note's language and,
+    for too_early and bad_timing, the ``follow_up`` date the note names."""
+    from .followup import follow_up_dates
+
+    rows = frame[frame["weak"].astype(bool)]
+    if "is_rejection" in rows:
+        rows = rows[rows["is_rejection"]]
+    if owner:
+        rows = rows[rows["owner"].str.casefold() == owner.casefold()]
+    if source:
+        rows = rows[rows["source"].str.casefold() == source.casefold()]
+    if since is not None:
+        rows = filter_period(rows, since=since)
+    rows = rows[rows["confidence"].astype(float) >= min_confidence]
+    rows = rows.sort_values("date", ascending=False, na_position="last", kind="stable")
+    notes = rows["note"].map(clean)
+    dates = pd.to_datetime(rows["date"])
+    timed = rows["reason"].isin(["too_early", "bad_timing"]).to_numpy()
+    follow = follow_up_dates(notes.tolist(), [d.date() if pd.notna(d) else None for d in dates])
+    return pd.DataFrame(
+        {
+            "id": rows["id"].to_numpy(),
+            "owner": rows["owner"].to_numpy(),
+            "source": rows["source"].to_numpy(),
+            "date": [d.date().isoformat() if pd.notna(d) else "" for d in dates],
+            "note": (notes.map(redact) if redact_notes else notes).to_numpy(),
+            "reason": rows["reason"].to_numpy(),
+            "confidence": rows["confidence"].astype(float).round(2).to_numpy(),
+            "question": [taxonomy.question(r, lg) for r, lg in zip(rows["reason"], rows["note_lang"])],
+            "follow_up": [f.isoformat() if (f is not None and t) else "" for f, t in zip(follow, timed)],
+        }
+    )
+
+
+def analyse_export(export, model: ReasonModel, picklist_map: dict[str, str] | None = None, progress=None) -> pd.DataFrame:
+    """The rejections frame of an export: classified with ``model``, or reusing the prediction
+    columns when the export is the output of ``classify``."""
+    from .language import detect_language
+
+    frame = export.frame
+    if {"reason", "confidence", "weak"} <= set(frame.columns) and frame["reason"].isin(model.taxonomy.labels + [""]).all():
+        weak = frame["weak"].astype(str).str.lower().isin(["true", "1", "yes", "wahr"])
+        notes = export.note_text()
+        predictions = pd.DataFrame(
+            {
+                "reason": frame["reason"],
+                "confidence": pd.to_numeric(frame["confidence"], errors="coerce").fillna(0.0),
+                "weak": weak,
+                "needs_review": frame.get("needs_review", pd.Series("False", index=frame.index)).astype(str).str.lower() == "true",
+                "note_lang": frame["note_lang"] if "note_lang" in frame else notes.map(lambda n: detect_language(clean(n))),
+            }
+        )
+    else:
+        predictions = model.classify(export.note_text().tolist(), progress=progress)
+    picklist = None
+    if "picklist" in export.roles:
+        picklist = map_picklist(frame[export.roles["picklist"]], model, picklist_map)
+    return rejections_frame(export, predictions, picklist)
