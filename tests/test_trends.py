@@ -1,0 +1,80 @@
+"""Alerts must find planted effects and stay quiet on exports without them."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from classifier.stats import benjamini_hochberg, proportion_p_value
+from classifier.taxonomy import default_taxonomy
+from classifier.trends import AlertRules, alert_message, find_alerts, group_profiles, period_label, reason_mix
+from simulate import simulate_rejections
+
+PLANTED = {
+    ("owner", "Maria Schneider", "not_decision_maker"),
+    ("source", "Webinar", "too_early"),
+    ("period", "2026-Q3", "weak"),
+    ("owner", "Tom Becker", "picklist_mismatch"),
+}
+
+
+def _alerts(frame, **kwargs):
+    return find_alerts(frame, default_taxonomy(), period="quarter", until="2026-09-30", **kwargs)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_planted_effects_raise_exactly_those_alerts(seed):
+    alerts = _alerts(simulate_rejections(100 + seed, planted=True))
+    assert {(a["scope"], a["subject"], a["metric"]) for a in alerts} == PLANTED
+
+
+def test_false_alarm_rate_on_exports_without_effects():
+    exports_with_alerts = sum(bool(_alerts(simulate_rejections(seed))) for seed in range(60))
+    assert exports_with_alerts <= 3  # at most 5% of 60 null exports
+
+
+def test_alerts_carry_the_json_contract_fields():
+    alert = _alerts(simulate_rejections(7, planted=True))[0]
+    for key in ("scope", "subject", "metric", "share", "baseline", "n", "p_value", "message"):
+        assert key in alert
+    assert alert["share"] > alert["baseline"] and alert["p_value"] < 0.05
+
+
+def test_small_groups_raise_no_alert():
+    frame = simulate_rejections(3, planted=True)
+    assert not [a for a in _alerts(frame, rules=AlertRules(min_n=10_000)) if a["scope"] != "period"]
+
+
+def test_alert_messages_in_english_and_german():
+    alert = {"scope": "owner", "subject": "Maria", "metric": "not_decision_maker", "share": 0.38, "baseline": 0.09, "n": 120}
+    assert alert_message(alert, default_taxonomy(), "en") == (
+        "Maria rejects 38% of leads as 'not the decision maker', the rest of the team 9% (n=120)."
+    )
+    assert "38 %" in alert_message(alert, default_taxonomy(), "de") and "„nicht der Entscheider“" in alert_message(alert, default_taxonomy(), "de")
+
+
+def test_reason_mix_marks_incomplete_periods():
+    frame = simulate_rejections(1)
+    mix = reason_mix(frame, default_taxonomy(), "month", until="2026-09-15")
+    assert mix[-1]["period"] == "2026-09" and not mix[-1]["complete"] and mix[-2]["complete"]
+    assert all(abs(sum(p["shares"].values()) - 1) < 1e-3 for p in mix)
+    assert sum(p["n"] for p in mix) == len(frame)
+
+
+def test_group_profiles_compare_with_the_rest():
+    frame = pd.DataFrame({"owner": ["a"] * 4 + ["b"] * 4, "reason": ["other"] * 4 + ["no_need"] * 4, "weak": [True] * 4 + [False] * 4})
+    profiles = {p["name"]: p for p in group_profiles(frame, "owner", default_taxonomy())}
+    assert profiles["a"]["weak_share"] == 1.0 and profiles["a"]["baseline_weak_share"] == 0.0
+
+
+def test_period_labels():
+    dates = pd.Series(pd.to_datetime(["2026-01-01", "2026-12-31", None]))
+    assert period_label(dates, "week").tolist() == ["2026-W01", "2026-W53", ""]
+    assert period_label(dates, "month").tolist() == ["2026-01", "2026-12", ""]
+
+
+def test_proportion_tests_and_bh():
+    assert proportion_p_value(30, 100, 10, 100) < 0.001
+    assert proportion_p_value(2, 5, 1, 50) < 0.05  # small counts use Fisher's exact test
+    assert proportion_p_value(10, 100, 30, 100) > 0.99  # one-sided: lower is not an alert
+    q = benjamini_hochberg([0.001, 0.5, 0.04, 0.03])
+    assert np.all(q >= [0.001, 0.5, 0.04, 0.03]) and q[0] == pytest.approx(0.004)
