@@ -135,7 +135,7 @@ def to_table(report: dict, taxonomy: Taxonomy, color: bool = False) -> str:
         return click.style(text, bold=True) if color else text
 
     out = [head(w["title"]), ""]
-    out += [f"  {k:34} {v}" for k, v in _overview_rows(report)]
+    out += [f"  {k:38} {v}" for k, v in _overview_rows(report)]
     out += ["", head(w["alerts"])]
     for a in report["alerts"]:
         out.append("  " + (click.style("! ", fg="red", bold=True) if color else "! ") + a["message"])
