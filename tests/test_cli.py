@@ -1,0 +1,185 @@
+"""The command line, driven through its real entry point."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "crm_export.csv"
+SEED = Path(__file__).parent / "data" / "seed_notes.csv"
+COMMANDS = sorted(cli.commands)
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def run(runner, *args, input=None):
+    return runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(runner, command):
+    result = run(runner, command, "-h")
+    assert result.exit_code == 0
+    assert "Example" in result.output and "rejection-radar" in result.output
+
+
+def test_version(runner):
+    assert run(runner, "--version").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "note, reason",
+    [
+        ("Diese Person war nicht der Entscheidungsträger", "not_decision_maker"),
+        ("Sie wollten sich nur eine Übersicht im Markt verschaffen und waren noch in einer sehr frühen Phase im Beschaffungsprozess", "too_early"),
+    ],
+)
+def test_classify_text_prints_one_line(runner, note, reason):
+    result = run(runner, "classify", "--text", note)
+    assert result.exit_code == 0
+    line = result.stdout.strip()
+    assert "\n" not in line
+    got, confidence, weak, question = line.split("\t")
+    assert got == reason and weak == "weak" and 0 < float(confidence) <= 1 and question.endswith(".")
+
+
+def test_classify_file_keeps_every_row_and_column(runner, tmp_path):
+    out = tmp_path / "classified.csv"
+    result = run(runner, "classify", EXAMPLE, "-o", out)
+    assert result.exit_code == 0
+    assert "note <- `Unqualified Reason`" in result.stderr
+    original = pd.read_csv(EXAMPLE, dtype=str, keep_default_na=False)
+    classified = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(classified) == len(original)
+    assert classified[original.columns].iloc[:, :5].equals(original.iloc[:, :5])
+    for column in ("reason", "confidence", "reason_2", "weak", "needs_review", "challenge"):
+        assert column in classified
+
+
+def test_classify_stdin_to_stdout(runner):
+    result = run(runner, "classify", "-", input=EXAMPLE.read_text(encoding="utf-8"))
+    assert result.exit_code == 0
+    frame = pd.read_csv(pd.io.common.StringIO(result.stdout), dtype=str, keep_default_na=False)
+    assert len(frame) == 30 and frame["reason"].ne("").all()
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".jsonl", ".parquet"])
+def test_classify_output_format_from_extension(runner, tmp_path, suffix):
+    out = tmp_path / f"out{suffix}"
+    assert run(runner, "classify", EXAMPLE, "-o", out).exit_code == 0
+    reader = {".xlsx": pd.read_excel, ".jsonl": lambda p: pd.read_json(p, lines=True), ".parquet": pd.read_parquet}[suffix]
+    assert len(reader(out)) == 30
+
+
+def test_classify_labelled_csv_then_evaluate_json(runner, tmp_path):
+    out = tmp_path / "seed_classified.csv"
+    assert run(runner, "classify", SEED, "--text-column", "text", "-o", out).exit_code == 0
+    classified = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(classified.columns[:3]) == ["text", "label", "lang"] and len(classified) == 110
+    result = run(runner, "evaluate", SEED, "--json")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert {"n", "accuracy", "macro_f1", "weak_f1", "per_label"} <= set(report)
+    assert report["n"] == 110 and set(report["per_label"]["no_budget"]) == {"precision", "recall", "f1", "support"}
+
+
+def test_evaluate_table_shows_confusion_matrix(runner):
+    result = run(runner, "evaluate", SEED)
+    assert "macro-F1" in result.stdout and "confusion matrix" in result.stdout
+
+
+def test_train_writes_a_model_that_classify_uses(runner, tmp_path):
+    out = tmp_path / "model"
+    result = run(runner, "train", SEED, "--out", out, "--seed", "1")
+    assert result.exit_code == 0
+    assert "5-fold cross-validation" in result.stdout and "not_decision_maker" in result.stdout
+    assert (out / "card.json").exists()
+    result = run(runner, "classify", "--model", out, "--text", "kein Budget dieses Jahr")
+    assert result.stdout.startswith("no_budget")
+
+
+def test_info_shows_card_and_labels(runner):
+    result = run(runner, "info")
+    assert result.exit_code == 0
+    assert "heldout" in result.stdout and "not_decision_maker" in result.stdout and "weak" in result.stdout
+
+
+def test_model_from_environment_variable(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("REJECTION_RADAR_MODEL", str(tmp_path / "missing"))
+    result = runner.invoke(cli, ["classify", "--text", "x"])
+    assert result.exit_code == 1 and "no model found" in result.stderr
+
+
+# Errors: one line on stderr, exit 1 for bad data or a missing model, 2 for bad usage.
+
+
+def _one_line_error(result, code, fragment):
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and fragment in errors[0]
+    if code == 1:  # usage errors (2) add click's usage line and hint; data errors are one line
+        assert result.stderr.strip() == errors[0]
+
+
+def test_missing_input_file_is_error_1(runner, tmp_path):
+    _one_line_error(runner.invoke(cli, ["classify", str(tmp_path / "none.csv")]), 1, "does not exist")
+
+
+def test_unknown_option_is_usage_error(runner):
+    _one_line_error(runner.invoke(cli, ["classify", "--bogus"]), 2, "No such option")
+
+
+def test_classify_without_input_is_usage_error(runner):
+    _one_line_error(runner.invoke(cli, ["classify"]), 2, "missing EXPORT")
+
+
+def test_missing_model_is_error_1(runner, tmp_path):
+    _one_line_error(runner.invoke(cli, ["classify", "--model", str(tmp_path), "--text", "x"]), 1, "no model found")
+
+
+def test_corrupt_model_is_error_1(runner, tmp_path, seed_model_dir):
+    import shutil
+
+    target = tmp_path / "m"
+    shutil.copytree(seed_model_dir, target)
+    (target / "model.joblib").write_bytes(b"garbage")
+    _one_line_error(runner.invoke(cli, ["info", "--model", str(target)]), 1, "checksum")
+
+
+def test_train_unknown_labels_error(runner, tmp_path):
+    data = tmp_path / "bad.csv"
+    data.write_text("text,label\n" + "kein Budget,money\n" * 12 + "kein Bedarf,no_need\n" * 12, encoding="utf-8")
+    _one_line_error(runner.invoke(cli, ["train", str(data), "--out", str(tmp_path / "m")]), 1, "unknown labels 'money'")
+
+
+def test_train_too_few_examples_lists_labels(runner, tmp_path):
+    data = tmp_path / "few.csv"
+    data.write_text("text,label\n" + "kein Budget,no_budget\n" * 12 + "kein Bedarf,no_need\n" * 3, encoding="utf-8")
+    _one_line_error(runner.invoke(cli, ["train", str(data), "--out", str(tmp_path / "m")]), 1, "no_need (3)")
+
+
+def test_train_missing_label_column(runner, tmp_path):
+    data = tmp_path / "nolabel.csv"
+    data.write_text("text,comment\nkein Budget,x\n", encoding="utf-8")
+    _one_line_error(runner.invoke(cli, ["train", str(data)]), 1, "--label-column")
+
+
+def test_not_a_table_is_error_1(runner, tmp_path):
+    pdf = tmp_path / "export.csv"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    _one_line_error(runner.invoke(cli, ["classify", str(pdf)]), 1, "PDF")
+
+
+def test_writing_over_the_input_is_refused(runner, tmp_path):
+    copy = tmp_path / "export.csv"
+    copy.write_bytes(EXAMPLE.read_bytes())
+    _one_line_error(runner.invoke(cli, ["classify", str(copy), "-o", str(copy)]), 1, "input")
+    assert copy.read_bytes() == EXAMPLE.read_bytes()
