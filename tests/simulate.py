@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -68,3 +70,58 @@ def simulate_rejections(seed: int = 0, n: int = 2400, planted: bool = False, mon
             "picklist_mismatch": picklist != reasons,
         }
     )
+
+
+PICKLIST = {
+    "en": {
+        "not_decision_maker": "Not the decision maker", "too_early": "Too early", "no_budget": "No budget",
+        "bad_timing": "Bad timing", "unreachable": "Unable to reach", "no_need": "No need",
+        "existing_solution": "Using a competitor", "bad_fit": "Not our target group", "invalid_lead": "Junk lead",
+        "duplicate_or_customer": "Duplicate", "other": "Other",
+    },
+    "de": {
+        "not_decision_maker": "Nicht der Entscheider", "too_early": "Zu früh", "no_budget": "Kein Budget",
+        "bad_timing": "Falscher Zeitpunkt", "unreachable": "Nicht erreicht", "no_need": "Kein Bedarf",
+        "existing_solution": "Nutzt Wettbewerber", "bad_fit": "Nicht Zielgruppe", "invalid_lead": "Ungültiger Lead",
+        "duplicate_or_customer": "Dublette", "other": "Sonstiges",
+    },
+}
+
+
+def write_export(frame: pd.DataFrame, path, lang: str = "en", seed: int = 0, open_rows: int = 40) -> None:
+    """Write a rejections frame as a CRM export: notes drawn from the corpus for each reason.
+
+    ``en``: Salesforce-like UTF-8 CSV with ISO dates and footer lines; ``de``: German Excel-like
+    Windows-1252 semicolon CSV with dd.mm.yyyy dates. ``open_rows`` converted/open leads are
+    mixed in and must be skipped by the analysis.
+    """
+    from training.corpus import load_corpus
+
+    rng = np.random.default_rng(seed)
+    corpus = load_corpus()
+    corpus = corpus[corpus["lang"] == lang]
+    by_label = {label: group["text"].tolist() for label, group in corpus.groupby("label")}
+    notes = [by_label[r][rng.integers(len(by_label[r]))] for r in frame["reason"]]
+    picklist = [PICKLIST[lang][r] for r in frame["picklist_reason"]]
+    status = "Closed - Not Converted" if lang == "en" else "Disqualifiziert"
+    rows = pd.DataFrame(
+        {
+            "id": [f"00Q{seed:03d}{i:09d}" for i in range(len(frame))],
+            "owner": frame["owner"].to_numpy(),
+            "source": frame["source"].to_numpy(),
+            "status": status,
+            "date": frame["date"].dt.strftime("%Y-%m-%d" if lang == "en" else "%d.%m.%Y").to_numpy(),
+            "picklist": picklist,
+            "note": notes,
+        }
+    )
+    extra = rows.sample(open_rows, random_state=seed).assign(status="Converted" if lang == "en" else "Konvertiert")
+    rows = pd.concat([rows, extra], ignore_index=True).sample(frac=1, random_state=seed)
+    if lang == "en":
+        rows.columns = ["Lead ID", "Lead Owner", "Lead Source", "Lead Status", "Last Modified Date", "Unqualified Reason", "Description"]
+        text = rows.to_csv(index=False)
+        text += '\n"Grand Totals (%d records)"\n"Confidential Information - Do Not Distribute"\n"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."\n' % len(rows)
+        Path(path).write_text(text, encoding="utf-8")
+    else:
+        rows.columns = ["Lead-ID", "Lead-Inhaber", "Lead-Quelle", "Lead-Status", "Geändert am", "Ablehnungsgrund", "Beschreibung"]
+        Path(path).write_bytes(rows.to_csv(index=False, sep=";").encode("cp1252", errors="replace"))
