@@ -122,14 +122,20 @@ def classify(export, output, text, model_dir, **kwargs):
     reader = open_export(export, roles=roles)
     for message in reader.notices:
         _notice(message)
-    total = 0
+    shown = len(reader.notices)
+    total = empty = 0
     with TableWriter(output, forbid=[export]) as writer:
-        with click.progressbar(length=0, label="classifying", file=sys.stderr, show_pos=True) as bar:
+        with click.progressbar(length=reader.total_rows or 0, label="classifying", file=sys.stderr) as bar:
             for chunk in reader:
                 classified = add_predictions(chunk, model)
                 writer.write(classified)
                 total += len(classified)
+                empty += int(chunk.is_empty_note().sum())
                 bar.update(len(classified))
+    for message in reader.notices[shown:] + list(writer.notices):
+        _notice(message)
+    if empty:
+        _notice(f"{empty} notes carry no reason at all (empty, '-', 'n/a' ...): labelled other without the model")
     _notice(f"classified {total} rows" + (f" into {output}" if output else ""))
 
 

@@ -108,8 +108,8 @@ def infer_format(values: Iterable[str], *, dayfirst_hint: bool | None = None, nu
         candidates.append(
             DateFormat(_numeric_format(same_sep, order), len(fits) / n, ambiguous=ambiguous, order=order)
         )
-    for fmt in _NAMED:
-        if any(c.isalpha() for c in sample[0]):
+    if any(c.isalpha() for v in sample[:50] for c in v[:12]):  # month names
+        for fmt in _NAMED:
             parsed = pd.to_datetime(pd.Series(sample), format=fmt, errors="coerce")
             if parsed.notna().any():
                 candidates.append(DateFormat(fmt, float(parsed.notna().mean())))
@@ -166,11 +166,17 @@ def parse_dates(values: pd.Series, fmt: DateFormat | None) -> pd.Series:
         return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     text = values.astype(str).str.strip()
     if fmt.format == "ISO 8601":
-        text = text.str.replace(r"\s*UTC$", "Z", regex=True, case=False)
-        parsed = pd.to_datetime(text.where(text.str.match(_ISO.pattern)), format="ISO8601", errors="coerce", utc=True)
+        if text.str.contains("utc", case=False, regex=False).any():
+            text = text.str.replace(r"\s*UTC$", "Z", regex=True, case=False)
+        text = text.where(text.str.match(r"\d{4}-\d{2}-\d{2}", na=False).astype(bool))
+        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
         parsed = parsed.dt.tz_convert(None)
     elif fmt.order in ("DMY", "MDY", "YMD"):
-        parsed = _parse_numeric(text, fmt)
+        parsed = pd.to_datetime(text, format=fmt.format, errors="coerce")  # fast path: the majority shape
+        rest = parsed.isna() & (text != "")
+        if rest.any():  # other time variants, single digits: the same day/month order, parsed by parts
+            parsed = parsed.astype("datetime64[ns]")
+            parsed[rest] = _parse_numeric(text[rest], fmt).astype("datetime64[ns]")
     elif fmt.format == "Excel serial":
         number = pd.to_numeric(text.str.replace(",", "."), errors="coerce")
         number = number.where(number.between(20000, 80000))

@@ -1,0 +1,240 @@
+"""Write tables atomically: a temporary file beside the target, renamed into place when complete.
+
+A run that is interrupted or killed leaves no partial output under the target name, and
+the input file is never overwritten. CSV output neutralises cells that Excel would run as
+formulas (leading ``= + - @``, tab, CR) with an apostrophe, as OWASP recommends; XLSX
+output writes text as text, never as formulas.
+
+>>> neutralise(pd.DataFrame({"note": ["=1+1", "kein Budget", "-5"]}))["note"].tolist()
+["'=1+1", 'kein Budget', "'-5"]
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+import pandas as pd
+
+from classifier.errors import InputError
+
+_FORMULA = r"^[=+\-@\t\r]"
+XLSX_CELL = 32767
+XLSX_ROWS = 1_048_576
+FORMATS = {".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet",
+           ".tsv": "tsv", ".tab": "tsv"}
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that start like a spreadsheet formula with an apostrophe (OWASP CSV injection)."""
+    out = frame.copy()
+    for column in out.columns:
+        s = out[column]
+        if pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype):
+            mask = s.str.match(_FORMULA, na=False).astype(bool)
+            if mask.any():
+                out[column] = s.where(~mask, "'" + s[mask].astype(str))
+    return out
+
+
+def format_of(path: str | Path | None) -> str:
+    """Output format from the file extension: csv (default), tsv, xlsx, jsonl or parquet."""
+    if path is None or str(path) == "-":
+        return "csv"
+    return FORMATS.get(Path(path).suffix.lower(), "csv")
+
+
+def _same_file(a: Path, b: str | Path) -> bool:
+    if str(b) == "-":
+        return False
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+class TableWriter:
+    """Streaming writer: ``open`` -> ``write(chunk)`` repeatedly -> ``close`` renames into place.
+
+    Use it as a context manager; an exception inside the block removes the temporary file
+    and leaves any existing target untouched.
+    """
+
+    def __init__(self, path: str | Path | None, *, forbid: Sequence[str | Path] = (), bom: bool = False):
+        self.path = None if path is None or str(path) == "-" else Path(path)
+        self.forbid = forbid
+        self.bom = bom
+        self.format = format_of(path)
+        self.notices: list[str] = []
+        self._tmp: Path | None = None
+        self._handle = None
+        self._rows = 0
+        self._columns: list[str] | None = None
+        self._book = self._sheet = self._parquet = None
+
+    @classmethod
+    def open(cls, path: str | Path | None, forbid: Sequence[str | Path] = (), *, bom: bool = False) -> TableWriter:
+        """Check the target and open a temporary file beside it."""
+        writer = cls(path, forbid=forbid, bom=bom)
+        writer._start()
+        return writer
+
+    def _start(self) -> None:
+        if self.path is None:
+            return
+        target = self.path
+        for other in self.forbid:
+            if _same_file(target, other):
+                raise InputError(f"refusing to write over the input file {other}: choose another output path")
+        if target.is_dir():
+            raise InputError(f"cannot write {target}: it is a folder; give a file name")
+        if not target.parent.exists():
+            raise InputError(f"cannot write {target}: folder {target.parent} does not exist")
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        os.close(fd)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(name, 0o666 & ~mask)
+        self._tmp = Path(name)
+        if self.format in ("csv", "tsv", "jsonl"):
+            self._handle = open(self._tmp, "w", encoding="utf-8-sig" if self.bom else "utf-8", newline="")
+        elif self.format == "xlsx":
+            from openpyxl import Workbook
+
+            self._book = Workbook(write_only=True)
+            self._sheet = self._book.create_sheet("export")
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        """Append rows; the first chunk fixes the columns."""
+        columns = [str(c) for c in chunk.columns]
+        first = self._columns is None
+        if first:
+            self._columns = columns
+        elif columns != self._columns:
+            raise ValueError(f"chunk columns {columns} differ from the first chunk's {self._columns}")
+        self._rows += len(chunk)
+        if self.format in ("csv", "tsv"):
+            text = neutralise(chunk).to_csv(index=False, header=first, sep="\t" if self.format == "tsv" else ",",
+                                            lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+            self._emit(text)
+        elif self.format == "jsonl":
+            if len(chunk):
+                text = chunk.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
+                self._emit(text if text.endswith("\n") else text + "\n")
+        elif self.format == "xlsx":
+            self._write_xlsx(chunk, first)
+        else:
+            self._write_parquet(chunk)
+
+    def _emit(self, text: str) -> None:
+        if self._handle is not None:
+            self._handle.write(text)
+        else:
+            out = getattr(sys.stdout, "buffer", None)
+            if out is not None:
+                sys.stdout.flush()
+                out.write(text.encode("utf-8"))
+                out.flush()
+            else:
+                sys.stdout.write(text)
+
+    def _write_xlsx(self, chunk: pd.DataFrame, first: bool) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        if self._rows > XLSX_ROWS - 1:
+            raise InputError(f"{self._rows} rows do not fit in an XLSX sheet (max {XLSX_ROWS - 1}); write CSV or Parquet")
+        sheet = self._sheet
+        if first:
+            sheet.append(self._columns)
+        cut = 0
+        for row in chunk.itertuples(index=False, name=None):
+            cells = []
+            for value in row:
+                if isinstance(value, str):
+                    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+                    if len(value) > XLSX_CELL:
+                        value, cut = value[:XLSX_CELL], cut + 1
+                    if value[:1] == "=":
+                        cell = WriteOnlyCell(sheet, value=value)
+                        cell.data_type = "s"
+                        value = cell
+                elif value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+                    value = None
+                cells.append(value)
+            sheet.append(cells)
+        if cut:
+            self.notices.append(f"{cut} cells were longer than Excel's limit of {XLSX_CELL} characters and were cut")
+
+    def _write_parquet(self, chunk: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._parquet is None:
+            table = pa.Table.from_pandas(chunk, preserve_index=False)
+            self._parquet = pq.ParquetWriter(self._tmp, table.schema)
+        else:
+            table = pa.Table.from_pandas(chunk, schema=self._parquet.schema, preserve_index=False)
+        self._parquet.write_table(table)
+
+    def close(self) -> None:
+        """Finish the file and rename it into place."""
+        try:
+            if self._handle is not None:
+                self._handle.flush()
+                os.fsync(self._handle.fileno())
+                self._handle.close()
+            elif self._book is not None:
+                if self._columns is None:
+                    self._sheet.append([])
+                self._book.save(self._tmp)
+            elif self._parquet is not None:
+                self._parquet.close()
+            elif self.format == "parquet" and self._tmp is not None:
+                import pyarrow as pa
+                import pyarrow.parquet as pq
+
+                pq.write_table(pa.table({}), self._tmp)
+        except BaseException:
+            self.abort()
+            raise
+        if self._tmp is not None and self.path is not None:
+            os.replace(self._tmp, self.path)
+            self._tmp = None
+
+    def abort(self) -> None:
+        """Drop the temporary file; the target is left as it was."""
+        for closer in (self._handle, self._parquet):
+            try:
+                if closer is not None:
+                    closer.close()
+            except Exception:
+                pass
+        self._handle = self._parquet = None
+        if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)
+            self._tmp = None
+
+    def __enter__(self) -> TableWriter:
+        if self._tmp is None and self.path is not None:
+            self._start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
+
+
+def write_table(frame: pd.DataFrame, path: str | Path | None, *, forbid: Sequence[str | Path] = (),
+                bom: bool = False) -> None:
+    """Write ``frame`` atomically to ``path`` (format from the extension; None or "-" -> CSV on stdout)."""
+    with TableWriter.open(path, forbid, bom=bom) as writer:
+        writer.write(frame)
+
