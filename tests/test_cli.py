@@ -183,3 +183,37 @@ def test_writing_over_the_input_is_refused(runner, tmp_path):
     copy.write_bytes(EXAMPLE.read_bytes())
     _one_line_error(runner.invoke(cli, ["classify", str(copy), "-o", str(copy)]), 1, "input")
     assert copy.read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_german_excel_and_salesforce_exports_classify_the_same(runner, tmp_path):
+    data = Path(__file__).parent / "data"
+    reasons = []
+    for name in ("case06_german_excel.csv", "case13_salesforce_footer.csv"):
+        out = tmp_path / f"{name}.out.csv"
+        assert run(runner, "classify", data / name, "-o", out).exit_code == 0
+        reasons.append(pd.read_csv(out, dtype=str, keep_default_na=False)["reason"].tolist())
+    assert reasons[0] == reasons[1] and len(reasons[0]) > 3
+
+
+def test_killed_classify_leaves_no_partial_output(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    big = tmp_path / "big.csv"
+    rows = "\n".join(f"{i},Ann,\"kein Budget für Projekt {i}, vielleicht {i % 12 + 1}/2027\"" for i in range(300_000))
+    big.write_text("Lead ID,Lead Owner,Description\n" + rows + "\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    cli_path = Path(__file__).parent.parent / "cli.py"
+    proc = subprocess.Popen([sys.executable, str(cli_path), "classify", str(big), "-o", str(out)], stderr=subprocess.PIPE)
+    writing = False
+    for _ in range(1200):  # wait until it is writing (a temporary file appears beside the target)
+        writing = any(p.name not in ("big.csv", "out.csv") for p in tmp_path.iterdir())
+        if writing or proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert writing, "the run ended or never started writing before it could be killed"
+    assert not out.exists()
