@@ -1,6 +1,8 @@
 """The command line, driven through its real entry point."""
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -217,3 +219,22 @@ def test_killed_classify_leaves_no_partial_output(tmp_path):
     proc.wait()
     assert writing, "the run ended or never started writing before it could be killed"
     assert not out.exists()
+
+
+INSTALLED = Path(sys.executable).parent / "rejection-radar"
+
+
+@pytest.mark.skipif(not INSTALLED.exists(), reason="rejection-radar is not installed in this environment")
+def test_installed_command_works_from_any_directory(tmp_path):
+    """After `pip install .`, the command and its bundled model work outside the source tree."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "REJECTION_RADAR_MODEL")}
+    result = subprocess.run(
+        [str(INSTALLED), "classify", "--text", "Diese Person war nicht der Entscheidungsträger"],
+        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("not_decision_maker\t")
+    info = subprocess.run([str(INSTALLED), "info"], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
+    assert "heldout" in info.stdout
