@@ -172,6 +172,9 @@ class TableWriter:
             self.notices.append(f"{cut} cells were longer than Excel's limit of {XLSX_CELL} characters and were cut")
 
     def _write_parquet(self, chunk: pd.DataFrame) -> None:
+        from .containers import require_pyarrow
+
+        require_pyarrow()
         import pyarrow as pa
         import pyarrow.parquet as pq
 
