@@ -91,9 +91,10 @@ def cli():
 @click.argument("export", required=False, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (.csv, .xlsx, .jsonl, .parquet). Default: CSV on stdout.")
 @click.option("--text", "text", help="Classify this one note and print reason, confidence, weak and challenge.")
+@click.option("-j", "--jobs", type=click.IntRange(1), help="Worker processes for large exports. Default: all cores.")
 @model_option
 @role_options
-def classify(export, output, text, model_dir, **kwargs):
+def classify(export, output, text, jobs, model_dir, **kwargs):
     """Add reason, confidence, reason_2, weak, needs_review and challenge columns to an export.
 
     EXPORT is a CSV or Excel export from your CRM, or - for CSV on stdin. Every input row
@@ -124,7 +125,7 @@ def classify(export, output, text, model_dir, **kwargs):
         _notice(message)
     shown = len(reader.notices)
     total = empty = 0
-    with TableWriter(output, forbid=[export]) as writer:
+    with TableWriter(output, forbid=[export]) as writer, model.workers(jobs):
         with click.progressbar(length=reader.total_rows or 0, label="classifying", file=sys.stderr) as bar:
             for chunk in reader:
                 classified = add_predictions(chunk, model)
@@ -257,7 +258,7 @@ def _analyse(export_path, roles, model_dir, picklist_map=None):
     for message in export.notices:
         _notice(message)
     mapping = _read_picklist_map(picklist_map) if picklist_map else None
-    with click.progressbar(length=len(export.frame), label="classifying", file=sys.stderr) as bar:
+    with click.progressbar(length=len(export.frame), label="classifying", file=sys.stderr) as bar, model.workers():
         frame = analyse_export(export, model, mapping, progress=bar.update)
     skipped = int((~frame["is_rejection"]).sum())
     if skipped:

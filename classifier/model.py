@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from .language import detect_language
-from .normalize import clean, is_empty_note
+from .normalize import is_empty_note
 from .taxonomy import Taxonomy
 
 OUTPUT_COLUMNS = ["reason", "confidence", "reason_2", "weak", "needs_review", "challenge", "note_lang"]
 EMPTY_REASON = "other"
+PARALLEL_MIN = 8_000  # fewer distinct notes than this are classified in one process
+
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _predict(pipeline: Pipeline, notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities and languages; each distinct model input is vectorised and scored once."""
+    prepared, langs = pipeline[0].prepare(notes)
+    distinct, inverse = np.unique(prepared.astype(str), return_inverse=True)
+    proba = pipeline[1:].predict_proba(distinct)
+    return proba[inverse], langs
+
+
+def _worker_predict(notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    return _predict(_WORKER_PIPELINE, notes)
 
 
 @dataclass
@@ -28,6 +45,8 @@ class ReasonModel:
     taxonomy: Taxonomy
     threshold: float = 0.5
     card: dict = field(default_factory=dict)
+    _pool: object = field(default=None, repr=False, compare=False)
+    _jobs: int = field(default=1, repr=False, compare=False)
 
     @property
     def labels(self) -> list[str]:
@@ -35,23 +54,54 @@ class ReasonModel:
 
     def predict_proba(self, notes: Iterable[str]) -> np.ndarray:
         """Probabilities per label (columns in :attr:`labels` order), one row per note."""
+        return self.predict_with_language(notes)[0]
+
+    def predict_with_language(self, notes: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities per label and the detected language of each note."""
         notes = list(notes)
         if not notes:
-            return np.zeros((0, len(self.labels)))
-        return self.pipeline.predict_proba(notes)
+            return np.zeros((0, len(self.labels))), np.array([], dtype=object)
+        if self._pool is None or len(notes) < PARALLEL_MIN:
+            return _predict(self.pipeline, notes)
+        size = -(-len(notes) // self._jobs)
+        parts = self._pool.map(_worker_predict, [notes[i : i + size] for i in range(0, len(notes), size)])
+        return np.vstack([p for p, _ in parts]), np.concatenate([lg for _, lg in parts])
 
-    def classify(self, notes: Iterable[str], *, batch_size: int = 20_000, progress=None) -> pd.DataFrame:
+    @contextmanager
+    def workers(self, n_jobs: int | None = None):
+        """Classify large batches in ``n_jobs`` forked processes (default: all cores) inside this block.
+
+        The workers are forked after the model is loaded, so they share it without pickling.
+        Where ``fork`` is not available this does nothing.
+        """
+        global _WORKER_PIPELINE
+        n_jobs = n_jobs or os.cpu_count() or 1
+        if n_jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            yield self
+            return
+        _WORKER_PIPELINE = self.pipeline
+        pool = multiprocessing.get_context("fork").Pool(n_jobs)
+        self._pool, self._jobs = pool, n_jobs
+        try:
+            yield self
+        finally:
+            self._pool, self._jobs = None, 1
+            pool.terminate()
+            pool.join()
+            _WORKER_PIPELINE = None
+
+    def classify(self, notes: Iterable[str], *, batch_size: int = 200_000, progress=None) -> pd.DataFrame:
         """Classify notes; see :func:`classify_notes`."""
         return classify_notes(notes, self, batch_size=batch_size, progress=progress)
 
 
-def classify_notes(notes: Iterable[str], model: ReasonModel, *, batch_size: int = 20_000, progress=None) -> pd.DataFrame:
+def classify_notes(notes: Iterable[str], model: ReasonModel, *, batch_size: int = 200_000, progress=None) -> pd.DataFrame:
     """One row per note, in order, with columns ``reason, confidence, reason_2, weak,
     needs_review, challenge, note_lang``.
 
     Notes that carry no reason ("", "-", "n/a", "None" ...) get ``other`` with confidence 1.0
     without asking the model. Each distinct note is classified once. ``progress`` is called
-    with the number of notes done after every batch.
+    with the number of distinct notes done after every batch.
     """
     notes = ["" if n is None else str(n) for n in notes]
     distinct = list(dict.fromkeys(notes))
@@ -60,18 +110,22 @@ def classify_notes(notes: Iterable[str], model: ReasonModel, *, batch_size: int 
     reason = np.full(len(distinct), EMPTY_REASON, dtype=object)
     reason_2 = np.full(len(distinct), "", dtype=object)
     confidence = np.ones(len(distinct))
+    langs = np.full(len(distinct), "en", dtype=object)
     todo = np.flatnonzero(~empty)
     for start in range(0, len(todo), batch_size):
         idx = todo[start : start + batch_size]
-        proba = model.predict_proba([distinct[i] for i in idx])
+        proba, langs[idx] = model.predict_with_language([distinct[i] for i in idx])
         order = np.argsort(-proba, axis=1)
         reason[idx] = labels[order[:, 0]]
         reason_2[idx] = labels[order[:, 1]] if proba.shape[1] > 1 else ""
         confidence[idx] = proba[np.arange(len(idx)), order[:, 0]]
         if progress is not None:
             progress(len(idx))
-    langs = [detect_language(clean(n)) for n in distinct]
+    if len(todo):  # empty notes get their questions in the language most notes here are written in
+        values, counts = np.unique(langs[todo].astype(str), return_counts=True)
+        langs[empty] = values[counts.argmax()]
     weak_set = model.taxonomy.weak_labels
+    questions = {(r, lg): model.taxonomy.question(r, lg) for r in model.taxonomy.labels for lg in ("de", "en")}
     frame = pd.DataFrame(
         {
             "reason": reason,
@@ -79,9 +133,11 @@ def classify_notes(notes: Iterable[str], model: ReasonModel, *, batch_size: int 
             "reason_2": reason_2,
             "weak": [r in weak_set for r in reason],
             "needs_review": (confidence < model.threshold) & ~empty,
-            "challenge": [model.taxonomy.question(r, lg) for r, lg in zip(reason, langs)],
+            "challenge": [questions.get((r, lg), "") for r, lg in zip(reason, langs)],
             "note_lang": langs,
         }
     )
+    if len(distinct) == len(notes):
+        return frame
     position = {n: i for i, n in enumerate(distinct)}
     return frame.iloc[[position[n] for n in notes]].reset_index(drop=True)

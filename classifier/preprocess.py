@@ -154,6 +154,10 @@ class NotePreprocessor(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Iterable[str]) -> np.ndarray:
+        return self.prepare(X)[0]
+
+    def prepare(self, X: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Model input (as :meth:`transform`) and the detected language (``de``/``en``) of each note."""
         notes = ["" if x is None else str(x) for x in X]
         distinct = list(dict.fromkeys(notes))
         masked = [mask(clean(n)[:MAX_CHARS]) for n in distinct]
@@ -170,7 +174,11 @@ class NotePreprocessor(TransformerMixin, BaseEstimator):
                 if self.cues:
                     tokens += cue_tokens(tokens)
                 result[distinct[i]] = " ".join(tokens)
-        return np.array([result[n] for n in notes], dtype=object)
+        language = dict(zip(distinct, langs))
+        return (
+            np.array([result[n] for n in notes], dtype=object),
+            np.array([language[n] for n in notes], dtype=object),
+        )
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.array(["note_lemmas"], dtype=object)

@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 
 from classifier import classify_notes
@@ -34,3 +35,16 @@ def test_valid_reasons_have_no_challenge(seed_model):
 def test_reason_2_differs_from_reason(seed_model):
     out = classify_notes(["kein Budget", "ghosted"], seed_model)
     assert (out["reason"] != out["reason_2"]).all()
+
+
+def test_forked_workers_give_the_same_predictions(seed_model, seed_frame):
+    notes = [f"{text} #{i}" for i in range(100) for text in seed_frame["text"]]  # 11,000 distinct notes
+    serial = classify_notes(notes, seed_model)
+    with seed_model.workers(2):
+        parallel = classify_notes(notes, seed_model)
+    pd.testing.assert_frame_equal(serial, parallel)
+
+
+def test_empty_notes_get_questions_in_the_batch_language(seed_model):
+    out = classify_notes(["-", "kein Budget dieses Jahr", "nicht der Entscheider"], seed_model)
+    assert out["note_lang"][0] == "de" and "Grund" in out["challenge"][0]
