@@ -143,19 +143,26 @@ def classify(export, output, text, jobs, model_dir, **kwargs):
 @cli.command()
 @click.argument("data", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="models/my-model", show_default=True, help="Directory for the new model.")
+@click.option("--with-default-corpus", "mode", flag_value="with", help="Add the bundled corpus to your notes (your notes weigh --weight times more) and compare with the current model first.")
+@click.option("--only-my-data", "mode", flag_value="only", help="Train on your notes alone, and compare with the current model first.")
+@click.option("--weight", type=click.FloatRange(min=1.0), default=3.0, show_default=True, help="How much one of your notes counts against one corpus note.")
 @click.option("--seed", default=0, show_default=True, help="Random seed; the same seed gives the same model.")
 @click.option("--taxonomy", "taxonomy_file", type=click.Path(exists=True, dir_okay=False), help="Your own labels (JSON or CSV); default: the bundled taxonomy.")
 @click.option("--text-column", metavar="COL", help="Column with the note (default: text/note/...).")
 @click.option("--label-column", metavar="COL", help="Column with the label (default: label).")
 @click.option("--heldout", type=click.Path(exists=True, dir_okay=False), help="Labelled file never used for training; its figures go into the card.")
-def train(data, out_dir, seed, taxonomy_file, text_column, label_column, heldout):
+@model_option
+def train(data, out_dir, mode, weight, seed, taxonomy_file, text_column, label_column, heldout, model_dir):
     """Train a reason model on labelled notes and write it with its card.
 
     DATA are CSV/Excel files with a text and a label column. Prints stratified 5-fold
-    cross-validated macro-F1 and per-label precision/recall/F1.
+    cross-validated macro-F1 and per-label precision/recall/F1. With --with-default-corpus or
+    --only-my-data, DATA are your company's notes: 20% of them are held out to compare the new
+    model with the current one (also on the independent test set) before it is written.
 
     \b
-    Example:
+    Examples:
+        rejection-radar train my_labels.csv --with-default-corpus --out models/acme
         rejection-radar train training/data/corpus.csv --out models/mine
     """
     import pandas as pd
@@ -163,14 +170,26 @@ def train(data, out_dir, seed, taxonomy_file, text_column, label_column, heldout
     from classifier import load_taxonomy, save_model
     from training.corpus import files_sha256, read_labelled
     from training.evaluate import evaluate
+    from training.retrain import retrain
     from training.train import train_model
 
     taxonomy = load_taxonomy(taxonomy_file)
     frame = pd.concat([read_labelled(p, text_column, label_column) for p in data], ignore_index=True)
-    model = train_model(
-        frame["text"].tolist(), frame["label"].tolist(), taxonomy=taxonomy, seed=seed,
-        corpus_sha256=files_sha256(data), progress=_notice,
-    )
+    if mode:
+        if mode == "with" and taxonomy_file and set(taxonomy.labels) != set(load_taxonomy().labels):
+            raise click.UsageError("--with-default-corpus needs the bundled labels; with your own taxonomy use --only-my-data.")
+        current = _load_current(model_dir)
+        model = retrain(
+            frame, current=current, with_default_corpus=mode == "with", weight=weight, taxonomy=taxonomy,
+            seed=seed, progress=_notice,
+        )
+        model.card["corpus_sha256"] = files_sha256(data)
+        click.echo(_format_comparison(model.card["comparison"]))
+    else:
+        model = train_model(
+            frame["text"].tolist(), frame["label"].tolist(), taxonomy=taxonomy, seed=seed,
+            corpus_sha256=files_sha256(data), progress=_notice,
+        )
     model.card["corpus_files"] = [click.format_filename(p) for p in data]
     click.echo(_format_scores(model.card["cv"], "5-fold cross-validation"))
     if heldout:
@@ -178,7 +197,105 @@ def train(data, out_dir, seed, taxonomy_file, text_column, label_column, heldout
         model.card["heldout"] = evaluate(model, test["text"].tolist(), test["label"].tolist())
         click.echo(_format_scores(model.card["heldout"], f"held-out {click.format_filename(heldout)}"))
     save_model(model, out_dir)
-    _notice(f"model written to {out_dir}")
+    _notice(f"model written to {out_dir}" + (f"; make it your default with `rejection-radar promote {out_dir}`" if mode else ""))
+
+
+def _load_current(model_dir):
+    """The model to compare against; None (with a notice) when there is none."""
+    from classifier import ModelError, load_model
+
+    try:
+        return load_model(model_dir)
+    except ModelError as e:
+        _notice(f"no current model to compare with ({e})")
+        return None
+
+
+def _format_comparison(comparison: dict) -> str:
+    lines = []
+    for name, title in (("company", "your held-out notes"), ("independent", "independent test set")):
+        part = comparison.get(name)
+        if not part:
+            continue
+        before, after = part["before"], part["after"]
+        lines.append(f"{title} (n={part['n']}): before -> after")
+        keys = [("macro_f1", "macro-F1"), ("weak_f1", "weak-vs-valid F1"), ("accuracy", "accuracy")]
+        for key, label in keys:
+            old = before[key] if before else None
+            new = after[key] if after else None
+            diff = f"{new - old:+.3f}" if old is not None and new is not None else ""
+            lines.append(f"  {label:24} {_fmt(old):>7} -> {_fmt(new):>7}  {diff}")
+        if after:
+            lines.append(f"  {'per label (F1)':24}")
+            for label, row in after["per_label"].items():
+                if row["support"] == 0:
+                    continue
+                old = before["per_label"].get(label, {}).get("f1") if before else None
+                diff = f"{row['f1'] - old:+.3f}" if old is not None else ""
+                lines.append(f"    {label:22} {_fmt(old):>7} -> {_fmt(row['f1']):>7}  {diff}")
+    return "\n".join(lines) if lines else "no held-out company notes to compare on (fewer than 20 notes)"
+
+
+def _fmt(value) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--name", help="Name for the installed model (default: the directory's name).")
+@click.option("--force", is_flag=True, help="Promote even if it is worse on your held-out notes.")
+def promote(directory, name, force):
+    """Make a trained model your default (the bundled model stays untouched).
+
+    Refused when the model was worse than the model it replaces on your held-out notes,
+    unless --force.
+
+    \b
+    Example:
+        rejection-radar promote models/acme
+    """
+    from classifier.persistence import promote_model, read_card
+
+    company = read_card(directory).get("comparison", {}).get("company")
+    if company and company.get("before") and company.get("after"):
+        before, after = company["before"]["macro_f1"], company["after"]["macro_f1"]
+        if after < before and not force:
+            raise click.ClickException(
+                f"{directory} is worse on your held-out notes (macro-F1 {after:.3f} vs {before:.3f}); use --force to promote anyway."
+            )
+    target = promote_model(directory, name)
+    _notice(f"{directory} is now your default model (installed as {target})")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def models(as_json):
+    """List the installed models with their cards; * marks the default.
+
+    \b
+    Example:
+        rejection-radar models
+    """
+    from classifier.persistence import installed_models
+
+    entries = installed_models()
+    if as_json:
+        click.echo(json.dumps(entries, indent=2, ensure_ascii=False, default=str))
+        return
+    for entry in entries:
+        card = entry["card"]
+        mark = "*" if entry["default"] else " "
+        if entry["error"]:
+            click.echo(f"{mark} {entry['name']:20} {entry['error']}")
+            continue
+        held = card.get("heldout", {}).get("macro_f1")
+        company = (card.get("comparison", {}).get("company") or {}).get("after") or {}
+        figures = [f"cv macro-F1 {card['cv']['macro_f1']:.3f}" if "cv" in card else "", f"held-out {held:.3f}" if held else "",
+                   f"your notes {company['macro_f1']:.3f}" if company else ""]
+        click.echo(
+            f"{mark} {entry['name']:20} {card.get('created', '?')[:10]}  {card.get('n_train', '?')} notes, "
+            f"{len(card.get('labels', []))} labels  {'  '.join(f for f in figures if f)}  {entry['path']}"
+        )
 
 
 @cli.command()

@@ -54,10 +54,91 @@ def bundled_model_dir() -> Path:
     return Path(sys.prefix) / "share" / "rejection-radar" / "models" / "default"
 
 
-def default_model_dir() -> Path:
-    """Where the model comes from when none is named: ``$REJECTION_RADAR_MODEL``, else the bundled one."""
+ENV_HOME = "REJECTION_RADAR_HOME"
+DEFAULT_POINTER = "default"
+
+
+def user_dir() -> Path:
+    """This user's Rejection Radar folder (``$REJECTION_RADAR_HOME`` or the platform's app folder)."""
+    env = os.environ.get(ENV_HOME)
+    if env:
+        return Path(env)
+    import click
+
+    return Path(click.get_app_dir("rejection-radar"))
+
+
+def user_models_dir() -> Path:
+    return user_dir() / "models"
+
+
+def resolve_model_dir(name: str | Path | None = None) -> Path:
+    """A model directory from a path, the name of an installed model, or ``None`` for the default.
+
+    The default is ``$REJECTION_RADAR_MODEL`` if set, else the model promoted with
+    :func:`promote_model`, else the bundled model.
+    """
+    if name is not None:
+        path = Path(name)
+        if path.exists() or os.sep in str(name) or "/" in str(name):
+            return path
+        installed = user_models_dir() / str(name)
+        if installed.exists():
+            return installed
+        if str(name) == "bundled":
+            return bundled_model_dir()
+        return path
     env = os.environ.get(ENV_MODEL)
-    return Path(env) if env else bundled_model_dir()
+    if env:
+        return resolve_model_dir(env)
+    pointer = user_dir() / DEFAULT_POINTER
+    if pointer.exists():
+        promoted = user_models_dir() / pointer.read_text(encoding="utf-8").strip()
+        if (promoted / CARD_FILE).exists():
+            return promoted
+    return bundled_model_dir()
+
+
+def default_model_dir() -> Path:
+    """Where the model comes from when none is named (see :func:`resolve_model_dir`)."""
+    return resolve_model_dir(None)
+
+
+def promote_model(directory: str | Path, name: str | None = None) -> Path:
+    """Copy a saved model into the user's models folder and make it the default; returns its new home.
+
+    The bundled model is never touched. The model is checked (card, checksum, versions) first.
+    """
+    import shutil
+
+    directory = Path(directory)
+    check_card(read_card(directory), directory)
+    name = name or directory.resolve().name
+    target = user_models_dir() / name
+    if target.resolve() != directory.resolve():
+        tmp = user_models_dir() / f".{name}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.copytree(directory, tmp)
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(tmp, target)
+    (user_dir() / DEFAULT_POINTER).write_text(name + "\n", encoding="utf-8")
+    return target
+
+
+def installed_models() -> list[dict]:
+    """The bundled model and the user's models, each with its card (or the error reading it)."""
+    entries = [("bundled", bundled_model_dir())]
+    if user_models_dir().exists():
+        entries += [(p.name, p) for p in sorted(user_models_dir().iterdir()) if p.is_dir() and not p.name.startswith(".")]
+    default = default_model_dir().resolve()
+    out = []
+    for name, path in entries:
+        try:
+            card, error = read_card(path), None
+        except ModelError as e:
+            card, error = {}, str(e)
+        out.append({"name": name, "path": str(path), "default": path.resolve() == default, "card": card, "error": error})
+    return out
 
 
 def save_model(model: ReasonModel, directory: str | Path) -> Path:
@@ -122,7 +203,7 @@ def load_model(directory: str | Path | None = None) -> ReasonModel:
     """
     import joblib
 
-    directory = Path(directory) if directory is not None else default_model_dir()
+    directory = resolve_model_dir(directory)
     card = read_card(directory)
     check_card(card, directory)
     try:

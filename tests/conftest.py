@@ -8,6 +8,13 @@ import pytest
 DATA = Path(__file__).parent / "data"
 
 
+@pytest.fixture(autouse=True)
+def isolated_user_dir(tmp_path_factory, monkeypatch):
+    """Tests never see (or change) the developer's promoted models or model variable."""
+    monkeypatch.setenv("REJECTION_RADAR_HOME", str(tmp_path_factory.mktemp("home")))
+    monkeypatch.delenv("REJECTION_RADAR_MODEL", raising=False)
+
+
 @pytest.fixture(scope="session")
 def seed_frame() -> pd.DataFrame:
     return pd.read_csv(DATA / "seed_notes.csv", dtype=str, keep_default_na=False)
