@@ -440,6 +440,7 @@ def report(export, period, by, since, until, fmt, output, lang, no_redact, pickl
     """
     from pathlib import Path
 
+    from classifier.drift import drift_check
     from classifier.render import to_html, to_markdown, to_table
     from classifier.report import build_report
     from classifier.trends import AlertRules
@@ -458,10 +459,13 @@ def report(export, period, by, since, until, fmt, output, lang, no_redact, pickl
             groups.append(name)
         else:
             raise click.BadParameter(f"no column {name!r}; columns are {', '.join(source_export.frame.columns)}.", param_hint="--by")
-    fmt = fmt or REPORT_FORMATS.get(Path(output).suffix.lower(), "table") if output else fmt or "table"
+    if not fmt:
+        fmt = REPORT_FORMATS.get(Path(output).suffix.lower(), "table") if output else "table"
+    rejections = frame[frame["is_rejection"]]
+    drift = drift_check(model, rejections["note"].tolist(), float(rejections["needs_review"].mean() or 0.0)) if len(rejections) else None
     result = build_report(
         frame, model.taxonomy, period=period, by=tuple(groups), lang=lang, since=since, until=until,
-        rules=AlertRules(min_n=min_n), model_card=model.card, redact_notes=not no_redact,
+        rules=AlertRules(min_n=min_n), model_card=model.card, redact_notes=not no_redact, drift=drift,
     )
     if fmt == "json":
         text = json.dumps(result, ensure_ascii=False, indent=2, default=str)

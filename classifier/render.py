@@ -34,6 +34,7 @@ WORDS = {
         "date": "Date",
         "owner": "Owner",
         "follow_up": "Call again",
+        "drift": "Many notes look unlike the model's training data ({review} need review, the model card expects {review_base}; {oov} unseen words, expected {oov_base}). Label the most useful ones with `rejection-radar review-queue` and retrain.",
         "mix_chart": "Reasons per period",
         "weak_chart": "Weak share over time",
         "owner_chart": "Weak share per owner (line: whole team)",
@@ -65,6 +66,7 @@ WORDS = {
         "date": "Datum",
         "owner": "Vertriebler",
         "follow_up": "Wiedervorlage",
+        "drift": "Viele Notizen ähneln den Trainingsdaten des Modells wenig ({review} zu prüfen, laut Modellkarte erwartet {review_base}; {oov} unbekannte Wörter, erwartet {oov_base}). Die nützlichsten mit `rejection-radar review-queue` labeln und neu trainieren.",
         "mix_chart": "Gründe je Zeitraum",
         "weak_chart": "Anteil schwacher Absagen über die Zeit",
         "owner_chart": "Anteil schwacher Absagen je Vertriebler (Linie: ganzes Team)",
@@ -95,6 +97,19 @@ def _overview_rows(report: dict) -> list[tuple[str, str]]:
     return rows
 
 
+def drift_hint(report: dict) -> str | None:
+    """The drift sentence when the notes drift from the training data, else None."""
+    drift = report["overview"].get("drift")
+    if not drift or not drift.get("drifting"):
+        return None
+    return _words(report)["drift"].format(
+        review=_pct(drift["needs_review_share"]),
+        review_base=_pct(drift["expected_needs_review_share"]),
+        oov=_pct(drift["unseen_word_share"]),
+        oov_base=_pct(drift["expected_unseen_word_share"]),
+    )
+
+
 def _top_reason(shares: dict, taxonomy: Taxonomy, lang: str) -> str:
     label = max(shares, key=shares.get)
     return f"{taxonomy.title(label, lang)} {_pct(shares[label])}"
@@ -105,6 +120,8 @@ def to_markdown(report: dict, taxonomy: Taxonomy) -> str:
     w, lang = _words(report), report["overview"]["lang"]
     out = [f"# {w['title']}", "", f"## {w['overview']}", "", "| | |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in _overview_rows(report)]
+    if drift_hint(report):
+        out += ["", f"> {drift_hint(report)}"]
     out += ["", f"## {w['alerts']}", ""]
     out += [f"- {a['message']} (p={a['p_value']:.2g})" for a in report["alerts"]] or [w["no_alerts"]]
     labels = taxonomy.labels
@@ -136,6 +153,8 @@ def to_table(report: dict, taxonomy: Taxonomy, color: bool = False) -> str:
 
     out = [head(w["title"]), ""]
     out += [f"  {k:38} {v}" for k, v in _overview_rows(report)]
+    if drift_hint(report):
+        out += ["", "  " + (click.style(drift_hint(report), fg="yellow") if color else drift_hint(report))]
     out += ["", head(w["alerts"])]
     for a in report["alerts"]:
         out.append("  " + (click.style("! ", fg="red", bold=True) if color else "! ") + a["message"])
@@ -237,7 +256,10 @@ def to_html(report: dict, taxonomy: Taxonomy) -> str:
         f"<h1>{e(w['title'])}</h1><h2>{e(w['overview'])}</h2><table>",
     ]
     parts += [f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in _overview_rows(report)]
-    parts.append(f"</table><h2>{e(w['alerts'])}</h2>")
+    parts.append("</table>")
+    if drift_hint(report):
+        parts.append(f"<p class='alert'>{e(drift_hint(report))}</p>")
+    parts.append(f"<h2>{e(w['alerts'])}</h2>")
     parts += [f"<div class='alert'>{e(a['message'])} <small>(p={a['p_value']:.2g})</small></div>" for a in report["alerts"]] or [f"<p>{e(w['no_alerts'])}</p>"]
     parts.append(f"<h2>{e(w['periods'])}</h2>")
     for key in ("mix", "weak"):

@@ -85,6 +85,7 @@ def build_report(
     model_card: dict | None = None,
     top: int = 20,
     redact_notes: bool = True,
+    drift: dict | None = None,
 ) -> dict:
     """The whole report as a JSON-ready dict: ``overview``, ``periods``, ``owners``, ``sources``,
     ``groups`` (other ``by`` columns), ``alerts`` and ``challenge`` (top leads to reopen)."""
@@ -105,6 +106,7 @@ def build_report(
         "reason_counts": {label: int((rejections["reason"] == label).sum()) for label in taxonomy.labels},
         "period": period,
         "lang": lang,
+        "drift": drift,
         "model": {
             "path": card.get("path"),
             "created": card.get("created"),
@@ -139,7 +141,7 @@ def challenge_list(
     redact_notes: bool = False,
 ) -> pd.DataFrame:
     """Weak rejections to reopen, newest first, with the question in the note's language and,
-    for too_early and bad_timing, the ``follow_up`` date the note names."""
+    for the taxonomy's follow-up labels (too_early, bad_timing), the ``follow_up`` date the note names."""
     from .followup import follow_up_dates
 
     rows = frame[frame["weak"].astype(bool)]
@@ -155,7 +157,7 @@ def challenge_list(
     rows = rows.sort_values("date", ascending=False, na_position="last", kind="stable")
     notes = rows["note"].map(clean)
     dates = pd.to_datetime(rows["date"])
-    timed = rows["reason"].isin(["too_early", "bad_timing"]).to_numpy()
+    timed = rows["reason"].isin(taxonomy.follow_up_labels).to_numpy()
     follow = follow_up_dates(notes.tolist(), [d.date() if pd.notna(d) else None for d in dates])
     return pd.DataFrame(
         {

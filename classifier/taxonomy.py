@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import InputError
 
-FIELDS = ("label", "weak", "title_en", "title_de", "description", "question_en", "question_de")
+FIELDS = ("label", "weak", "follow_up", "title_en", "title_de", "description", "question_en", "question_de")
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Reason:
 
     label: str
     weak: bool
+    follow_up: bool = False
     title_en: str = ""
     title_de: str = ""
     description: str = ""
@@ -42,6 +43,11 @@ class Taxonomy:
     @property
     def weak_labels(self) -> set[str]:
         return {r.label for r in self.reasons if r.weak}
+
+    @property
+    def follow_up_labels(self) -> set[str]:
+        """Labels whose notes name a time to call again (too_early, bad_timing by default)."""
+        return {r.label for r in self.reasons if r.follow_up}
 
     def __getitem__(self, label: str) -> Reason:
         for reason in self.reasons:
@@ -81,6 +87,7 @@ class Taxonomy:
         if not rows:
             raise InputError(f"{source}: no labels found; expected a 'labels' list with {', '.join(FIELDS)}.")
         reasons = []
+        flagged = any("follow_up" in row for row in rows)  # older files: the default's timing labels
         for i, row in enumerate(rows, 1):
             label = str(row.get("label", "")).strip()
             if not label:
@@ -89,6 +96,9 @@ class Taxonomy:
                 Reason(
                     label=label,
                     weak=_as_bool(row.get("weak", False), source, label),
+                    follow_up=_as_bool(row.get("follow_up", False), source, label)
+                    if flagged
+                    else label in ("too_early", "bad_timing"),
                     title_en=str(row.get("title_en", "") or ""),
                     title_de=str(row.get("title_de", "") or ""),
                     description=str(row.get("description", "") or ""),

@@ -39,6 +39,16 @@ def check_labels(labels: Sequence[str], taxonomy: Taxonomy, min_examples: int = 
         raise InputError("training needs at least two different labels.")
 
 
+def _unseen_rate(prepared: Sequence[str], seed: int) -> float:
+    """Share of words in a random fifth of the notes that the other four fifths never use."""
+    from classifier.drift import unseen_share, word_tokens
+
+    order = np.random.default_rng(seed).permutation(len(prepared))
+    cut = len(order) // 5
+    known = {t for i in order[cut:] for t in word_tokens(prepared[i])}
+    return unseen_share([prepared[i] for i in order[:cut]], known)
+
+
 def train_model(
     texts: Sequence[str],
     labels: Sequence[str],
@@ -80,6 +90,10 @@ def train_model(
         threshold = choose_threshold(y, predicted, confidence)
         card["cv"] = scores(y, predicted, [l for l in taxonomy.labels if l in set(labels)], taxonomy.weak_labels)
         card["cv"]["confident"] = confident_part(y, predicted, confidence, threshold)
+    card["drift_baseline"] = {
+        "unseen_word_share": round(_unseen_rate(prepared, seed), 4),
+        "needs_review_share": round(1 - card["cv"]["confident"]["coverage"], 4) if cv else None,
+    }
     say("fitting the final model on all notes")
     fit_params = {"clf__sample_weight": np.asarray(sample_weight)} if sample_weight is not None else {}
     rest.fit(prepared, y, **fit_params)
