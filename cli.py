@@ -92,9 +92,10 @@ def cli():
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (.csv, .xlsx, .jsonl, .parquet). Default: CSV on stdout.")
 @click.option("--text", "text", help="Classify this one note and print reason, confidence, weak and challenge.")
 @click.option("-j", "--jobs", type=click.IntRange(1), help="Worker processes for large exports. Default: all cores.")
+@click.option("--explain", "with_explanation", is_flag=True, help="Also show the words that decided each reason (an `explanation` column for files; slower).")
 @model_option
 @role_options
-def classify(export, output, text, jobs, model_dir, **kwargs):
+def classify(export, output, text, jobs, with_explanation, model_dir, **kwargs):
     """Add reason, confidence, reason_2, weak, needs_review and challenge columns to an export.
 
     EXPORT is a CSV or Excel export from your CRM, or - for CSV on stdin. Every input row
@@ -110,9 +111,16 @@ def classify(export, output, text, jobs, model_dir, **kwargs):
     if text is not None:
         if export:
             raise click.UsageError("give either EXPORT or --text, not both.")
-        row = _load(model_dir).classify([text]).iloc[0]
+        model = _load(model_dir)
+        row = model.classify([text]).iloc[0]
         weak = "weak" if row["weak"] else "valid"
         click.echo(f"{row['reason']}\t{row['confidence']:.2f}\t{weak}\t{row['challenge']}")
+        if with_explanation:
+            from classifier.explain import explain as explain_note
+            from classifier.explain import explain_text
+
+            result = explain_note(model, text)
+            click.echo(explain_text(result, result["note_lang"]))
         return
     if not export:
         raise click.UsageError("missing EXPORT (a CSV/Excel file or -) or --text.")
@@ -129,6 +137,8 @@ def classify(export, output, text, jobs, model_dir, **kwargs):
         with click.progressbar(length=reader.total_rows or 0, label="classifying", file=sys.stderr) as bar:
             for chunk in reader:
                 classified = add_predictions(chunk, model)
+                if with_explanation:
+                    classified["explanation"] = _explanations(model, chunk.note_text().tolist())
                 writer.write(classified)
                 total += len(classified)
                 empty += int(chunk.is_empty_note().sum())
@@ -138,6 +148,20 @@ def classify(export, output, text, jobs, model_dir, **kwargs):
     if empty:
         _notice(f"{empty} notes carry no reason at all (empty, '-', 'n/a' ...): labelled other without the model")
     _notice(f"classified {total} rows" + (f" into {output}" if output else ""))
+
+
+def _explanations(model, notes: list[str]) -> list[str]:
+    """One compact line per note: the phrases for its reason and against the runner-up."""
+    from classifier.explain import explain as explain_note
+
+    cache: dict[str, str] = {}
+    for note in notes:
+        if note not in cache:
+            result = explain_note(model, note, top=4)
+            pro = ", ".join(f"{p} ({w:+.2f})" for p, w in result["for"])
+            con = ", ".join(f"{p} ({w:+.2f})" for p, w in result["against"])
+            cache[note] = f"{pro}" + (f" | against: {con}" if con else "")
+    return [cache[n] for n in notes]
 
 
 @cli.command()
@@ -360,6 +384,97 @@ def info(model_dir, as_json):
     click.echo("labels:")
     for reason in model.taxonomy.reasons:
         click.echo(f"  {reason.label:24} {'weak ' if reason.weak else 'valid'}  {reason.description}")
+
+
+@cli.command()
+@click.argument("note")
+@click.option("--top", default=6, show_default=True, help="How many phrases to show on each side.")
+@click.option("--lang", type=click.Choice(["en", "de"]), help="Wording (default: the note's language).")
+@model_option
+def explain(note, top, lang, model_dir):
+    """Show the words and phrases that pushed a note to its reason, and against the runner-up.
+
+    \b
+    Example:
+        rejection-radar explain "NDM, hängt an der Zentrale"
+    """
+    from classifier.explain import explain as explain_note
+    from classifier.explain import explain_text
+
+    result = explain_note(_load(model_dir), note, top=top)
+    click.echo(explain_text(result, lang or result["note_lang"]))
+
+
+@cli.command("review-queue")
+@click.argument("export", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-n", "count", default=100, show_default=True, type=click.IntRange(1), help="How many notes to pick.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (.csv or .xlsx). Default: CSV on stdout.")
+@click.option("--seed", default=0, show_default=True, help="Random seed for ties.")
+@model_option
+@role_options
+def review_queue(export, count, output, seed, model_dir, **kwargs):
+    """Pick the notes whose labels would teach the model most, label pre-filled to correct.
+
+    Picks notes the model is unsure about (low confidence, top two reasons close), spread over
+    the vocabulary instead of many near-copies. Correct the `label` column and pass the file
+    to `train --with-default-corpus`.
+
+    \b
+    Example:
+        rejection-radar review-queue export.csv -n 200 -o to_label.xlsx
+    """
+    import pandas as pd
+
+    from classifier.io import read_export, write_table
+    from classifier.output import prediction_columns
+    from training.review import review_queue as pick
+
+    model = _load(model_dir)
+    source = read_export(export, roles=_roles(kwargs))
+    for message in source.notices:
+        _notice(message)
+    with model.workers():
+        picks = pick(model, source.note_text().tolist(), count, seed=seed)
+    frame = source.frame.iloc[picks.index].reset_index(drop=True)
+    names = {c: c if c not in frame.columns else f"{c}_radar" for c in picks.columns}
+    out = pd.concat([frame, picks.reset_index(drop=True).rename(columns=names)], axis=1)
+    if source.roles.get("note") != "text":
+        out.insert(len(frame.columns), "text", source.note_text().iloc[picks.index].to_numpy())
+    write_table(out, output, forbid=[export])
+    _notice(f"{len(out)} notes to label" + (f" written to {output}" if output else "") + "; correct the `label` column, then run train --with-default-corpus")
+
+
+@cli.command()
+@click.argument("data", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (.csv or .xlsx). Default: CSV on stdout.")
+@click.option("--taxonomy", "taxonomy_file", type=click.Path(exists=True, dir_okay=False), help="Your own labels (JSON or CSV).")
+@click.option("--text-column", metavar="COL", help="Column with the note.")
+@click.option("--label-column", metavar="COL", help="Column with the label (default: label).")
+@click.option("--seed", default=0, show_default=True, help="Random seed for the folds.")
+def audit(data, output, taxonomy_file, text_column, label_column, seed):
+    """Find labels that are probably wrong, most suspicious first.
+
+    Each note is predicted by a model that never saw it (5-fold cross-validation); a label is
+    suspicious when that model gives it a low probability while another label is confident.
+    Output: your columns (ids included) plus `suggested` and `score`.
+
+    \b
+    Example:
+        rejection-radar audit my_labels.csv -o suspicious.csv
+    """
+    from classifier import load_taxonomy
+    from classifier.io import write_table
+    from training.audit import audit_labels
+    from training.corpus import read_labelled
+
+    frame = read_labelled(data, text_column, label_column)
+    _notice(f"cross-validating {len(frame)} labelled notes")
+    flagged = audit_labels(frame["text"].tolist(), frame["label"].tolist(), taxonomy=load_taxonomy(taxonomy_file), seed=seed)
+    out = frame.loc[flagged.index].copy()
+    for column in ("suggested", "p_given", "p_suggested", "score"):
+        out[column] = flagged[column].to_numpy()
+    write_table(out.reset_index(drop=True), output, forbid=[data])
+    _notice(f"{len(out)} labels disagree with a confident out-of-fold prediction" + (f"; written to {output}" if output else ""))
 
 
 REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json", ".txt": "table"}

@@ -111,3 +111,42 @@ def test_own_taxonomy_flows_through_train_classify_and_challenge(tmp_path):
     leads = pd.read_csv(pd.io.common.StringIO(invoke("challenge", export, "--model", out).stdout), dtype=str, keep_default_na=False)
     assert set(leads["reason"]) == {"Kein Entscheider", "Später"}
     assert (leads.loc[leads["reason"] == "Später", "follow_up"] == "2027-07-01").all()  # Q3 after an October rejection
+
+
+def test_review_queue_output_can_be_corrected_and_trained_on(tmp_path, company_files):
+    train, _ = company_files
+    export = _as_export(pd.read_csv(train), tmp_path / "export.csv")
+    queue = tmp_path / "to_label.xlsx"
+    assert invoke("review-queue", export, "-n", "40", "-o", queue).exit_code == 0
+    picked = pd.read_excel(queue, dtype=str).fillna("")
+    assert len(picked) == 40 and {"Lead ID", "label", "reason_1", "p_1", "reason_2", "reason_3"} <= set(picked.columns)
+    assert picked["p_1"].astype(float).mean() < 0.9
+    from training.corpus import read_labelled
+
+    relabelled = read_labelled(queue)  # what `train` reads after the user corrected `label`
+    assert len(relabelled) == 40 and relabelled["text"].str.len().gt(0).all()
+
+
+def test_audit_cli_keeps_ids_and_ranks_flipped_labels(tmp_path):
+    from training.corpus import load_corpus
+
+    notes = load_corpus().sample(600, random_state=1)[["text", "label"]].reset_index(drop=True)
+    notes.insert(0, "Lead ID", [f"L{i:04d}" for i in range(len(notes))])
+    flipped = notes.index[:30]
+    notes.loc[flipped, "label"] = notes.loc[flipped, "label"].map(lambda l: "other" if l != "other" else "no_need")
+    data = tmp_path / "labels.csv"
+    notes.to_csv(data, index=False)
+    out = tmp_path / "suspicious.csv"
+    assert invoke("audit", data, "-o", out).exit_code == 0
+    found = pd.read_csv(out, dtype=str)
+    assert {"Lead ID", "text", "label", "suggested", "score"} <= set(found.columns)
+    wrong = {f"L{i:04d}" for i in flipped}
+    assert len(set(found["Lead ID"]) & wrong) >= 24  # at least 80% of the flipped labels are flagged
+    assert len(set(found["Lead ID"].head(60)) & wrong) >= 18  # and most of them rank near the top
+
+
+def test_explain_command_names_the_cue_words():
+    out = invoke("explain", "kein Budget dieses Jahr").stdout
+    assert out.startswith("no_budget") and "'budget'" in out
+    assert "because of" in invoke("explain", "voicemail x3, no answer").stdout
+    assert "voicemail" in invoke("classify", "--text", "voicemail x3, no answer", "--explain").stdout

@@ -1,0 +1,212 @@
+"""Why a note got its reason: the words that pushed it there, from the linear model's weights.
+
+For the predicted reason and the runner-up, each feature of the note contributes
+``value * (coef[reason] - coef[runner_up])`` to the SVM's decision between the two. Features
+are mapped back to plain words: word 1-2-grams as they are (lemmas), character n-grams summed
+onto the note's token(s) they come from, cue tokens as "curated cue: money", placeholders as
+"<date>". A unigram and the character n-grams of the same token add up to one entry.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from weakref import WeakKeyDictionary
+
+import numpy as np
+
+from .model import EMPTY_REASON, ReasonModel
+from .normalize import is_empty_note
+from .pipeline import CharNgrams
+
+CUE_PREFIX = {"en": "curated cue: ", "de": "Stichwortliste: "}
+PLACEHOLDERS = {
+    "xxemail": ("e-mail", "E-Mail"),
+    "xxurl": ("url", "URL"),
+    "xxmoney": ("amount", "Betrag"),
+    "xxphone": ("phone", "Telefon"),
+    "xxdate": ("date", "Datum"),
+    "xxquarter": ("quarter", "Quartal"),
+    "xxweek": ("week", "Kalenderwoche"),
+    "xxfyear": ("fiscal year", "Geschäftsjahr"),
+    "xxyear": ("year", "Jahr"),
+    "xxnum": ("number", "Zahl"),
+}
+CUE_NAMES_DE = {
+    "authority": "Entscheidungsbefugnis",
+    "money": "Geld",
+    "not_money": "nicht das Geld",
+    "early": "zu früh",
+    "later": "später",
+    "no_contact": "nicht erreicht",
+    "no_need": "kein Bedarf",
+    "has_tool": "hat schon eine Lösung",
+    "profile": "Profil passt nicht",
+    "junk": "ungültig",
+    "known": "schon bekannt",
+}
+_WORDING = {
+    "en": {
+        "rather": "rather than",
+        "for": "because of:",
+        "against": "speaking for {runner_up} instead:",
+        "nothing": "no word of the note speaks for it; the model's base rates decide.",
+        "empty": "the note is empty.",
+    },
+    "de": {
+        "rather": "statt",
+        "for": "wegen:",
+        "against": "dagegen, für {runner_up}:",
+        "nothing": "kein Wort der Notiz spricht dafür; die Grundwerte des Modells entscheiden.",
+        "empty": "die Notiz ist leer.",
+    },
+}
+
+
+_NAMES: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _feature_names(vectoriser) -> np.ndarray:
+    """``get_feature_names_out`` of a fitted vectoriser, computed once per vectoriser."""
+    names = _NAMES.get(vectoriser)
+    if names is None:
+        names = _NAMES[vectoriser] = vectoriser.get_feature_names_out()
+    return names
+
+
+def _token_phrase(token: str) -> str:
+    """A model token as plain words: cues and placeholders spelled out, lemmas as they are."""
+    if token.startswith("cue_"):
+        return CUE_PREFIX["en"] + token[4:].replace("_", " ")
+    if token in PLACEHOLDERS:
+        return f"<{PLACEHOLDERS[token][0]}>"
+    return token
+
+
+def _pair_weights(model: ReasonModel, reason: int, runner_up: int) -> np.ndarray:
+    """``coef[reason] - coef[runner_up]`` of the final LinearSVC (one row per label, or one for two labels)."""
+    coef = model.pipeline[-1].calibrated_classifiers_[0].estimator.coef_
+    if coef.shape[0] == 1:  # binary: the single row scores labels[1] against labels[0]
+        return coef[0] if reason == 1 else -coef[0]
+    return coef[reason] - coef[runner_up]
+
+
+def contributions(model: ReasonModel, prepared: str, reason: int, runner_up: int) -> dict[str, float]:
+    """Contribution of each phrase of a preprocessed note to ``reason`` over ``runner_up``.
+
+    ``reason`` and ``runner_up`` are positions in ``model.labels``. The values add up to the
+    SVM's decision for ``reason`` minus that for ``runner_up``, less the intercepts.
+    """
+    weights = _pair_weights(model, reason, runner_up)
+    row = model.pipeline[1].transform([prepared]).tocsr()
+    tokens = prepared.split()
+    totals: dict[str, float] = defaultdict(float)
+    offset = 0
+    for _, vectoriser in model.pipeline[1].transformer_list:
+        names = _feature_names(vectoriser)
+        width = len(names)
+        block = row[:, offset : offset + width]
+        values = dict(zip(block.indices, block.data * weights[offset + block.indices]))
+        offset += width
+        if isinstance(vectoriser.analyzer, CharNgrams):
+            _add_char_ngrams(totals, values, names, tokens)
+        else:
+            for index, value in values.items():
+                _add_words(totals, value, names[index].split())
+    return dict(totals)
+
+
+def _add_words(totals: dict[str, float], value: float, parts: list[str]) -> None:
+    """A word 1-2-gram; bigrams that reach into the appended cue tokens count for those cues."""
+    cues = [p for p in parts if p.startswith("cue_")]
+    if not cues:
+        totals[" ".join(_token_phrase(p) for p in parts)] += value
+    for cue in cues:
+        totals[_token_phrase(cue)] += value / len(cues)
+
+
+def _add_char_ngrams(totals: dict[str, float], values: dict, names: np.ndarray, tokens: list[str]) -> None:
+    """Share each character n-gram's contribution among the tokens it occurs in (by count)."""
+    padded = list(dict.fromkeys(f" {t} " for t in tokens if not t.startswith(("cue_", "xx"))))
+    counts = {p: tokens.count(p.strip()) for p in padded}
+    for index, value in values.items():
+        gram = names[index]
+        hits = {p: counts[p] * p.count(gram) for p in padded if gram in p}
+        total = sum(hits.values())
+        for p, n in hits.items():
+            totals[p.strip()] += value * n / total
+
+
+def explain(model: ReasonModel, note: str, top: int = 6) -> dict:
+    """The reason of ``note``, its runner-up, and the phrases that decided between them.
+
+    Returns
+    -------
+    dict
+        ``reason``, ``confidence``, ``runner_up``, ``runner_up_confidence``, ``for`` (phrases
+        pushing towards the reason, largest first) and ``against`` (phrases pushing towards the
+        runner-up, most negative first), each at most ``top`` ``(phrase, weight)`` pairs, and
+        ``note_lang`` (``de``/``en``, for :func:`explain_text`). An empty note gets ``other`` with confidence 1.0 and no phrases, as in classification.
+
+    Examples
+    --------
+    >>> explain(load_model(), "kein Budget dieses Jahr")["for"][:2]   # doctest: +SKIP
+    [('budget', 0.93), ('kein budget', 0.61)]
+    """
+    note = "" if note is None else str(note)
+    if is_empty_note(note):
+        empty = {"reason": EMPTY_REASON, "confidence": 1.0, "runner_up": "", "runner_up_confidence": 0.0}
+        return {**empty, "for": [], "against": [], "note_lang": "en"}
+    prepared, lang = (str(a[0]) for a in model.pipeline[0].prepare([note]))
+    proba = model.pipeline[1:].predict_proba([prepared])[0]
+    order = np.argsort(-proba, kind="stable")
+    reason, runner_up = int(order[0]), int(order[1])
+    ranked = sorted(contributions(model, prepared, reason, runner_up).items(), key=lambda kv: (-kv[1], kv[0]))
+    return {
+        "reason": model.labels[reason],
+        "confidence": round(float(proba[reason]), 4),
+        "runner_up": model.labels[runner_up],
+        "runner_up_confidence": round(float(proba[runner_up]), 4),
+        "for": [(p, round(float(w), 3)) for p, w in ranked[:top] if w > 0],
+        "against": [(p, round(float(w), 3)) for p, w in ranked[::-1][:top] if w < 0],
+        "note_lang": lang,
+    }
+
+
+def _localise(phrase: str, lang: str) -> str:
+    """Cue and placeholder wording of an :func:`explain` phrase in ``lang``."""
+    if lang != "de":
+        return phrase
+    if phrase.startswith(CUE_PREFIX["en"]):
+        name = phrase[len(CUE_PREFIX["en"]) :]
+        return CUE_PREFIX["de"] + CUE_NAMES_DE.get(name.replace(" ", "_"), name)
+    for en, de in PLACEHOLDERS.values():
+        phrase = phrase.replace(f"<{en}>", f"<{de}>")
+    return phrase
+
+
+def explain_text(explanation: dict, lang: str = "en") -> str:
+    """Render an :func:`explain` result in plain words, one line per phrase (``en`` or ``de``).
+
+    >>> print(explain_text({"reason": "no_budget", "confidence": 0.93, "runner_up": "bad_timing",
+    ...     "runner_up_confidence": 0.04, "for": [("kein budget", 1.2), ("curated cue: money", 0.5)],
+    ...     "against": [("<date>", -0.3)]}, lang="de"))
+    no_budget (0.93) statt bad_timing (0.04) wegen:
+      'kein budget' (+1.20)
+      'Stichwortliste: Geld' (+0.50)
+    dagegen, für bad_timing:
+      '<Datum>' (-0.30)
+    """
+    words = _WORDING["de" if lang == "de" else "en"]
+    reason = f"{explanation['reason']} ({explanation['confidence']:.2f})"
+    if not explanation.get("runner_up"):
+        return f"{reason}: {words['empty']}"
+    lines = [f"{reason} {words['rather']} {explanation['runner_up']} ({explanation['runner_up_confidence']:.2f})"]
+    if explanation["for"]:
+        lines[0] += f" {words['for']}"
+        lines += [f"  '{_localise(p, lang)}' ({w:+.2f})" for p, w in explanation["for"]]
+    else:
+        lines[0] += f": {words['nothing']}"
+    if explanation["against"]:
+        lines.append(words["against"].format(runner_up=explanation["runner_up"]))
+        lines += [f"  '{_localise(p, lang)}' ({w:+.2f})" for p, w in explanation["against"]]
+    return "\n".join(lines)
