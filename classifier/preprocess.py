@@ -48,6 +48,7 @@ class _Lemmatiser:
     def __init__(self, lang: str):
         self.primary = _lemma_table(lang)
         self.secondary = _lemma_table("en" if lang == "de" else "de")
+        self.own_words = load_nlp(lang).Defaults.stop_words  # "am" is German, never English "be"
         self.cache: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
@@ -63,7 +64,8 @@ class _Lemmatiser:
 
 
     def _lookup(self, text: str) -> str | None:
-        for table in (self.primary, self.secondary):
+        tables = (self.primary,) if text.lower() in self.own_words else (self.primary, self.secondary)
+        for table in tables:
             for form in (text, text.lower(), text.capitalize()):
                 lemma = table.get(form)
                 if lemma is not None:
