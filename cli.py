@@ -135,8 +135,9 @@ def classify(export, output, text, jobs, with_explanation, model_dir, **kwargs):
     total = empty = 0
     with TableWriter(output, forbid=[export]) as writer, model.workers(jobs):
         with click.progressbar(length=reader.total_rows or 0, label="classifying", file=sys.stderr) as bar:
-            for chunk in reader:
-                classified = add_predictions(chunk, model)
+            batches = ((chunk, chunk.note_text().tolist()) for chunk in reader)
+            for chunk, predictions in model.classify_stream(batches):
+                classified = add_predictions(chunk, model, predictions)
                 if with_explanation:
                     classified["explanation"] = _explanations(model, chunk.note_text().tolist())
                 writer.write(classified)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ OUTPUT_COLUMNS = ["reason", "confidence", "reason_2", "weak", "needs_review", "c
 EMPTY_REASON = "other"
 PARALLEL_MIN = 8_000  # fewer distinct notes than this are classified in one process
 
-_WORKER_PIPELINE: Pipeline | None = None
+_WORKER_MODEL: "ReasonModel | None" = None
 
 
 def _predict(pipeline: Pipeline, notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -31,7 +32,11 @@ def _predict(pipeline: Pipeline, notes: list[str]) -> tuple[np.ndarray, np.ndarr
 
 
 def _worker_predict(notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    return _predict(_WORKER_PIPELINE, notes)
+    return _predict(_WORKER_MODEL.pipeline, notes)
+
+
+def _worker_classify(notes: list[str]) -> pd.DataFrame:
+    return classify_notes(notes, _WORKER_MODEL)
 
 
 @dataclass
@@ -71,15 +76,16 @@ class ReasonModel:
     def workers(self, n_jobs: int | None = None):
         """Classify large batches in ``n_jobs`` forked processes (default: all cores) inside this block.
 
-        The workers are forked after the model is loaded, so they share it without pickling.
-        Where ``fork`` is not available this does nothing.
+        The workers are forked after the model and its spaCy tables are loaded, so they share
+        them without pickling. Where ``fork`` is not available this does nothing.
         """
-        global _WORKER_PIPELINE
+        global _WORKER_MODEL
         n_jobs = n_jobs or os.cpu_count() or 1
         if n_jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
             yield self
             return
-        _WORKER_PIPELINE = self.pipeline
+        _predict(self.pipeline, ["kein Budget", "no budget"])  # load spaCy tables before forking
+        _WORKER_MODEL = self
         pool = multiprocessing.get_context("fork").Pool(n_jobs)
         self._pool, self._jobs = pool, n_jobs
         try:
@@ -88,7 +94,28 @@ class ReasonModel:
             self._pool, self._jobs = None, 1
             pool.terminate()
             pool.join()
-            _WORKER_PIPELINE = None
+            _WORKER_MODEL = None
+
+    def classify_stream(self, batches: Iterable[tuple[object, list[str]]]) -> Iterator[tuple[object, pd.DataFrame]]:
+        """Classify ``(key, notes)`` batches in order, yielding ``(key, predictions)``.
+
+        Inside :meth:`workers`, batches are classified in the worker processes while the caller
+        reads and writes; at most one batch per worker (plus one) is in flight, so memory stays
+        bounded however long the stream.
+        """
+        if self._pool is None:
+            for key, notes in batches:
+                yield key, classify_notes(notes, self)
+            return
+        pending: deque = deque()
+        for key, notes in batches:
+            pending.append((key, self._pool.apply_async(_worker_classify, (notes,))))
+            if len(pending) > self._jobs:
+                done_key, result = pending.popleft()
+                yield done_key, result.get()
+        while pending:
+            done_key, result = pending.popleft()
+            yield done_key, result.get()
 
     def classify(self, notes: Iterable[str], *, batch_size: int = 200_000, progress=None) -> pd.DataFrame:
         """Classify notes; see :func:`classify_notes`."""

@@ -23,14 +23,16 @@ def prediction_columns(existing: list[str]) -> dict[str, str]:
     return names
 
 
-def add_predictions(export, model: ReasonModel, progress=None) -> pd.DataFrame:
+def add_predictions(export, model: ReasonModel, predictions: pd.DataFrame | None = None) -> pd.DataFrame:
     """The export's frame, unchanged and in order, with the prediction columns appended.
 
     ``export`` is an :class:`classifier.io.Export` (or a chunk of one): its note text, with
-    HTML turned into plain text, is what the model reads.
+    HTML turned into plain text, is what the model reads. Pass ``predictions`` when they were
+    made already (e.g. by :meth:`ReasonModel.classify_stream`).
     """
     frame = export.frame
-    predictions = model.classify(export.note_text().tolist(), progress=progress)
+    if predictions is None:
+        predictions = model.classify(export.note_text().tolist())
     predictions.columns = [prediction_columns(list(frame.columns))[c] for c in predictions.columns]
     predictions.index = frame.index
     return pd.concat([frame, predictions], axis=1)

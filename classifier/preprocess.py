@@ -8,6 +8,7 @@ Negations and other stop words are kept: "kein Budget" and "not a budget problem
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -20,6 +21,7 @@ from .language import detect_language
 from .normalize import clean, fold, mask
 
 LANGS = ("de", "en")
+_ATTRS = ["ORTH", "IS_PUNCT", "IS_SPACE"]
 MAX_CHARS = 2000
 
 
@@ -50,6 +52,7 @@ class _Lemmatiser:
         self.secondary = _lemma_table("en" if lang == "de" else "de")
         self.own_words = load_nlp(lang).Defaults.stop_words  # "am" is German, never English "be"
         self.cache: dict[str, str] = {}
+        self.orth_cache: dict[int, str] = {}
 
     def __call__(self, text: str) -> str:
         hit = self.cache.get(text)
@@ -62,6 +65,15 @@ class _Lemmatiser:
                 self.cache[text] = hit
         return hit
 
+
+    def by_orth(self, orth: int, strings) -> str:
+        """Lemma of a token given by its orth hash (what ``Doc.to_array`` returns)."""
+        hit = self.orth_cache.get(orth)
+        if hit is None:
+            hit = self(strings[orth])
+            if len(self.orth_cache) < 500_000:
+                self.orth_cache[orth] = hit
+        return hit
 
     def _lookup(self, text: str) -> str | None:
         tables = (self.primary,) if text.lower() in self.own_words else (self.primary, self.secondary)
@@ -116,16 +128,32 @@ def _cue_matcher():
     return matcher
 
 
+_SEPARATOR = "\u241e"  # a token no cue phrase contains, between notes of a batch
+
+
 def cue_tokens(tokens: list[str]) -> list[str]:
     """Cue names (``cue_money``, ``cue_authority`` ...) whose phrases occur in the tokens."""
+    return batch_cue_tokens([tokens])[0]
+
+
+def batch_cue_tokens(batch: list[list[str]]) -> list[list[str]]:
+    """:func:`cue_tokens` for many notes with one PhraseMatcher call over a single Doc."""
     from spacy.tokens import Doc
 
-    if not tokens:
-        return []
+    words: list[str] = []
+    starts = np.empty(len(batch), dtype=np.int64)
+    for i, tokens in enumerate(batch):
+        starts[i] = len(words)
+        words.extend(tokens)
+        words.append(_SEPARATOR)
+    found: list[set[str]] = [set() for _ in batch]
+    if not words:
+        return [[] for _ in batch]
     matcher = _cue_matcher()
-    doc = Doc(matcher.vocab, words=tokens)
     strings = matcher.vocab.strings
-    return sorted({strings[match_id] for match_id, _, _ in matcher(doc)})
+    for match_id, start, _ in matcher(Doc(matcher.vocab, words=words)):
+        found[int(np.searchsorted(starts, start, side="right")) - 1].add(strings[match_id])
+    return [sorted(names) for names in found]
 
 
 class NotePreprocessor(TransformerMixin, BaseEstimator):
@@ -170,12 +198,18 @@ class NotePreprocessor(TransformerMixin, BaseEstimator):
             if not index:
                 continue
             lemma = _lemmatiser(lang)
-            docs = load_nlp(lang).tokenizer.pipe((masked[i] for i in index), batch_size=self.batch_size)
-            for i, doc in zip(index, docs):
-                tokens = [lemma(t.text) for t in doc if _is_word(t)]
-                if self.cues:
-                    tokens += cue_tokens(tokens)
-                result[distinct[i]] = " ".join(tokens)
+            nlp = load_nlp(lang)
+            strings = nlp.vocab.strings
+            docs = nlp.tokenizer.pipe((masked[i] for i in index), batch_size=self.batch_size)
+            for start in range(0, len(index), self.batch_size):
+                part = index[start : start + self.batch_size]
+                batch = []
+                for doc in itertools.islice(docs, len(part)):
+                    rows = doc.to_array(_ATTRS).tolist() if len(doc) else []
+                    batch.append([lemma.by_orth(orth, strings) for orth, punct, space in rows if not (punct or space)])
+                cues = batch_cue_tokens(batch) if self.cues else [[] for _ in batch]
+                for i, tokens, extra in zip(part, batch, cues):
+                    result[distinct[i]] = " ".join(tokens + extra)
         language = dict(zip(distinct, langs))
         return (
             np.array([result[n] for n in notes], dtype=object),
