@@ -80,20 +80,28 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text.replace("\r", "\n")).strip()
 
 
-# One pass over the text: the patterns above as alternatives, earlier ones first.
-_ANY_PLACEHOLDER = re.compile(
-    "|".join(
-        f"(?P<p{i}>{'(?i:' if pattern.flags & re.I else '(?:'}{pattern.pattern}))"
-        for i, (pattern, _) in enumerate(_PLACEHOLDERS)
+# Two passes at most: addresses (only when the text has '@' or a URL), then everything with
+# digits (only when it has one), each as one regex whose alternatives keep the order above.
+def _alternation(indices: range, starts: str = "") -> re.Pattern[str]:
+    """The patterns as one regex; ``starts`` (a lookahead class) skips positions none can start at."""
+    return re.compile(
+        (f"(?={starts})(?:" if starts else "(?:")
+        + "|".join(
+            f"(?P<p{i}>{'(?i:' if _PLACEHOLDERS[i][0].flags & re.I else '(?:'}{_PLACEHOLDERS[i][0].pattern}))"
+            for i in indices
+        )
+        + ")"
     )
-)
+
+
+_ADDRESSES = _alternation(range(2))
+_NUMBERS = _alternation(range(2, len(_PLACEHOLDERS)), starts=r"[\d€$£+qQhHkKcCwWfFgG]")
+_MAYBE_ADDRESS = re.compile(r"@|www\.|https?:", re.I)
+_MAYBE_NUMBER = re.compile(r"[\d€$£]")
 
 
 def _placeholder(match: re.Match) -> str:
     return _PLACEHOLDERS[int(match.lastgroup[1:])][1]
-
-
-_MAYBE_PLACEHOLDER = re.compile(r"[\d@€$£]|www\.|https?:", re.I)
 
 
 def mask(text: str) -> str:
@@ -102,9 +110,11 @@ def mask(text: str) -> str:
     >>> mask("call back Q3 2027, budget 5k EUR, jk@acme.de")
     'call back xxquarter , budget xxmoney , xxemail'
     """
-    if not _MAYBE_PLACEHOLDER.search(text):  # most notes: no digit, no address, nothing to mask
-        return " ".join(text.split())
-    return " ".join(_ANY_PLACEHOLDER.sub(_placeholder, text).split())
+    if _MAYBE_ADDRESS.search(text):
+        text = _ADDRESSES.sub(_placeholder, text)
+    if _MAYBE_NUMBER.search(text):
+        text = _NUMBERS.sub(_placeholder, text)
+    return " ".join(text.split())
 
 
 _EMAIL = _PLACEHOLDERS[0][0]
