@@ -509,23 +509,13 @@ def _read_picklist_map(path) -> dict[str, str]:
     return dict(zip(export.frame[columns[0]], export.frame[columns[1]].str.strip()))
 
 
-def _write_text(text: str, output) -> None:
+def _write_text(text: str, output, source) -> None:
+    from classifier.writers import write_text
+
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    import os
-    import tempfile
-    from pathlib import Path
-
-    target = Path(output)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(text, output, forbid=[source])
     _notice(f"report written to {output}")
 
 
@@ -591,7 +581,7 @@ def report(export, period, by, since, until, fmt, output, lang, no_redact, pickl
         text = to_html(result, model.taxonomy)
     else:
         text = to_table(result, model.taxonomy, color=output is None and sys.stdout.isatty())
-    _write_text(text, output)
+    _write_text(text, output, export)
 
 
 @cli.command()

@@ -58,6 +58,34 @@ def _same_file(a: Path, b: str | Path) -> bool:
         return os.path.realpath(a) == os.path.realpath(b)
 
 
+def temp_beside(target: Path, forbid: Sequence[str | Path] = ()) -> Path:
+    """An empty temporary file next to ``target`` (normal permissions), after checking the target."""
+    for other in forbid:
+        if _same_file(target, other):
+            raise InputError(f"refusing to write over the input file {other}: choose another output path")
+    if target.is_dir():
+        raise InputError(f"cannot write {target}: it is a folder; give a file name")
+    if not target.parent.exists():
+        raise InputError(f"cannot write {target}: folder {target.parent} does not exist")
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    os.close(fd)
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(name, 0o666 & ~mask)
+    return Path(name)
+
+
+def write_text(text: str, path: str | Path, *, forbid: Sequence[str | Path] = ()) -> None:
+    """Write a text file (a report) atomically: a temporary file beside it, renamed when complete."""
+    tmp = temp_beside(Path(path), forbid)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 class TableWriter:
     """Streaming writer: ``open`` -> ``write(chunk)`` repeatedly -> ``close`` renames into place.
 
@@ -87,20 +115,7 @@ class TableWriter:
     def _start(self) -> None:
         if self.path is None:
             return
-        target = self.path
-        for other in self.forbid:
-            if _same_file(target, other):
-                raise InputError(f"refusing to write over the input file {other}: choose another output path")
-        if target.is_dir():
-            raise InputError(f"cannot write {target}: it is a folder; give a file name")
-        if not target.parent.exists():
-            raise InputError(f"cannot write {target}: folder {target.parent} does not exist")
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-        os.close(fd)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(name, 0o666 & ~mask)
-        self._tmp = Path(name)
+        self._tmp = temp_beside(self.path, self.forbid)
         if self.format in ("csv", "tsv", "jsonl"):
             self._handle = open(self._tmp, "w", encoding="utf-8-sig" if self.bom else "utf-8", newline="")
         elif self.format == "xlsx":

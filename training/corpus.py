@@ -57,10 +57,7 @@ def read_labelled(path: str | Path, text_column: str | None = None, label_column
     from classifier.io import read_export
 
     roles = {"note": text_column} if text_column else None
-    try:
-        export = read_export(path, roles=roles, require_note=False)
-    except InputError:
-        raise
+    export = read_export(path, roles=roles, require_note=False)
     frame = export.frame
     label = _pick(list(frame.columns), label_column, LABEL_COLUMNS, "label", str(path))
     text = text_column or export.roles.get("note") or _pick(list(frame.columns), None, TEXT_COLUMNS, "text", str(path))
