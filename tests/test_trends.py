@@ -78,3 +78,14 @@ def test_proportion_tests_and_bh():
     assert proportion_p_value(10, 100, 30, 100) > 0.99  # one-sided: lower is not an alert
     q = benjamini_hochberg([0.001, 0.5, 0.04, 0.03])
     assert np.all(q >= [0.001, 0.5, 0.04, 0.03]) and q[0] == pytest.approx(0.004)
+
+
+def test_latest_period_against_previous_and_a_year_earlier():
+    from classifier.trends import latest_comparison
+
+    frame = simulate_rejections(5, n=3000, months=15)  # 2025-10 .. 2026-12
+    periods = reason_mix(frame, default_taxonomy(), "month", until="2026-11-30")
+    comparison = latest_comparison(periods, "month")
+    assert comparison["latest"]["period"] == "2026-11"
+    assert comparison["previous"]["period"] == "2026-10"
+    assert comparison["year_ago"]["period"] == "2025-11"
