@@ -66,21 +66,38 @@ _INDEX_CACHE: WeakKeyDictionary = WeakKeyDictionary()
 
 
 class TokenTfidfVectorizer(TfidfVectorizer):
-    """``TfidfVectorizer`` whose ``transform`` caches the column indices of each token.
+    """``TfidfVectorizer`` with a fast ``transform`` for this project's analyzers, same output.
 
-    For an analyzer that works token by token (:class:`CharNgrams`) the features of a note are
-    the features of its tokens, and tokens repeat across notes: looking each token up once
-    makes ``transform`` several times faster than the generic path, with the same output.
+    For :class:`CharNgrams` the features of a note are the features of its tokens, and tokens
+    repeat across notes: each token's columns are looked up once and cached. For
+    :func:`word_ngrams` the unigrams and bigrams are looked up directly, without building the
+    feature strings twice. Other analyzers take the generic path.
     """
 
     def transform(self, raw_documents) -> sp.csr_matrix:
         check_is_fitted(self, "vocabulary_")
-        if not hasattr(self.analyzer, "token_grams"):
+        if self.analyzer is word_ngrams:
+            indices, indptr = self._word_columns(raw_documents)
+        elif hasattr(self.analyzer, "token_grams"):
+            indices, indptr = self._token_columns(raw_documents)
+        else:
             return super().transform(raw_documents)
+        counts = sp.csr_matrix(
+            (np.ones(len(indices), dtype=self.dtype), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+            shape=(len(indptr) - 1, len(self.vocabulary_)),
+        )
+        counts.sum_duplicates()
+        return self._tfidf.transform(counts, copy=False)
+
+    def _cache(self) -> dict:
         cache = _INDEX_CACHE.get(self)
         if cache is None:
             cache = _INDEX_CACHE[self] = {}
-        vocabulary, grams = self.vocabulary_, self.analyzer.token_grams
+        return cache
+
+    def _token_columns(self, raw_documents) -> tuple[list[int], list[int]]:
+        """Columns of each token's n-grams, looked up once per distinct token."""
+        cache, vocabulary, grams = self._cache(), self.vocabulary_, self.analyzer.token_grams
         indices: list[int] = []
         indptr = [0]
         for doc in raw_documents:
@@ -92,12 +109,25 @@ class TokenTfidfVectorizer(TfidfVectorizer):
                         cache[token] = columns
                 indices.extend(columns)
             indptr.append(len(indices))
-        counts = sp.csr_matrix(
-            (np.ones(len(indices), dtype=self.dtype), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-            shape=(len(indptr) - 1, len(vocabulary)),
-        )
-        counts.sum_duplicates()
-        return self._tfidf.transform(counts, copy=False)
+        return indices, indptr
+
+    def _word_columns(self, raw_documents) -> tuple[list[int], list[int]]:
+        """Columns of :func:`word_ngrams` features: unigrams and bigrams by direct look-up."""
+        get = self.vocabulary_.get
+        indices: list[int] = []
+        indptr = [0]
+        for doc in raw_documents:
+            tokens = doc.split()
+            for feature in tokens:
+                column = get(feature)
+                if column is not None:
+                    indices.append(column)
+            for a, b in zip(tokens, tokens[1:]):
+                column = get(f"{a} {b}")
+                if column is not None:
+                    indices.append(column)
+            indptr.append(len(indices))
+        return indices, indptr
 
 
 def build_pipeline(
@@ -117,7 +147,7 @@ def build_pipeline(
     """
     features = FeatureUnion(
         [
-            ("words", TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=1)),
+            ("words", TokenTfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=1)),
             ("chars", TokenTfidfVectorizer(analyzer=CharNgrams(char_min, char_max), sublinear_tf=True, min_df=2)),
         ]
     )
