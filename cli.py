@@ -112,7 +112,7 @@ def classify(export, output, text, jobs, with_explanation, model_dir, **kwargs):
         if export:
             raise click.UsageError("give either EXPORT or --text, not both.")
         model = _load(model_dir)
-        row = model.classify([text]).iloc[0]
+        row = model.classify_one(text)
         weak = "weak" if row["weak"] else "valid"
         click.echo(f"{row['reason']}\t{row['confidence']:.2f}\t{weak}\t{row['challenge']}")
         if with_explanation:

@@ -8,12 +8,15 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from .normalize import is_empty_note
+
+if TYPE_CHECKING:
+    import pandas as pd
 from .taxonomy import Taxonomy
 
 OUTPUT_COLUMNS = ["reason", "confidence", "reason_2", "weak", "needs_review", "challenge", "note_lang"]
@@ -26,8 +29,9 @@ _WORKER_MODEL: "ReasonModel | None" = None
 def _predict(pipeline: Pipeline, notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Probabilities and languages; each distinct model input is vectorised and scored once."""
     prepared, langs = pipeline[0].prepare(notes)
-    distinct, inverse = np.unique(prepared.astype(str), return_inverse=True)
-    proba = pipeline[1:].predict_proba(distinct)
+    position: dict[str, int] = {}
+    inverse = np.fromiter((position.setdefault(p, len(position)) for p in prepared), dtype=np.int64, count=len(prepared))
+    proba = pipeline[1:].predict_proba(list(position))
     return proba[inverse], langs
 
 
@@ -35,7 +39,7 @@ def _worker_predict(notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return _predict(_WORKER_MODEL.pipeline, notes)
 
 
-def _worker_classify(notes: list[str]) -> pd.DataFrame:
+def _worker_classify(notes: list[str]) -> "pd.DataFrame":
     return classify_notes(notes, _WORKER_MODEL)
 
 
@@ -96,7 +100,7 @@ class ReasonModel:
             pool.join()
             _WORKER_MODEL = None
 
-    def classify_stream(self, batches: Iterable[tuple[object, list[str]]]) -> Iterator[tuple[object, pd.DataFrame]]:
+    def classify_stream(self, batches: Iterable[tuple[object, list[str]]]) -> Iterator[tuple[object, "pd.DataFrame"]]:
         """Classify ``(key, notes)`` batches in order, yielding ``(key, predictions)``.
 
         Inside :meth:`workers`, batches are classified in the worker processes while the caller
@@ -117,12 +121,36 @@ class ReasonModel:
             done_key, result = pending.popleft()
             yield done_key, result.get()
 
-    def classify(self, notes: Iterable[str], *, batch_size: int = 200_000, progress=None) -> pd.DataFrame:
+    def classify_one(self, note: str) -> dict:
+        """One note's ``reason, confidence, reason_2, weak, needs_review, challenge, note_lang`` as a dict.
+
+        The same as a row of :meth:`classify`, without pandas (quick for a single note).
+        """
+        if is_empty_note(note):
+            lang = "en"
+            reason, reason_2, confidence = EMPTY_REASON, "", 1.0
+        else:
+            proba, langs = self.predict_with_language([note])
+            order = np.argsort(-proba[0])
+            reason, lang = self.labels[order[0]], str(langs[0])
+            reason_2 = self.labels[order[1]] if len(order) > 1 else ""
+            confidence = round(float(proba[0, order[0]]), 4)
+        return {
+            "reason": reason,
+            "confidence": confidence,
+            "reason_2": reason_2,
+            "weak": reason in self.taxonomy.weak_labels,
+            "needs_review": reason != EMPTY_REASON and confidence < self.threshold,
+            "challenge": self.taxonomy.question(reason, lang),
+            "note_lang": lang,
+        }
+
+    def classify(self, notes: Iterable[str], *, batch_size: int = 200_000, progress=None) -> "pd.DataFrame":
         """Classify notes; see :func:`classify_notes`."""
         return classify_notes(notes, self, batch_size=batch_size, progress=progress)
 
 
-def classify_notes(notes: Iterable[str], model: ReasonModel, *, batch_size: int = 200_000, progress=None) -> pd.DataFrame:
+def classify_notes(notes: Iterable[str], model: ReasonModel, *, batch_size: int = 200_000, progress=None) -> "pd.DataFrame":
     """One row per note, in order, with columns ``reason, confidence, reason_2, weak,
     needs_review, challenge, note_lang``.
 
@@ -130,6 +158,8 @@ def classify_notes(notes: Iterable[str], model: ReasonModel, *, batch_size: int 
     without asking the model. Each distinct note is classified once. ``progress`` is called
     with the number of distinct notes done after every batch.
     """
+    import pandas as pd
+
     notes = ["" if n is None else str(n) for n in notes]
     distinct = list(dict.fromkeys(notes))
     empty = np.array([is_empty_note(n) for n in distinct], dtype=bool)

@@ -155,5 +155,8 @@ def is_empty_note(text: object) -> bool:
         return True
     if isinstance(text, float) and text != text:
         return True
-    stripped = clean(str(text)).strip().lower()
+    text = str(text).strip()
+    if len(text) > 32 and "<" not in text and "&" not in text:  # long plain text: empty only if no letter or digit
+        return not any(ch.isalnum() for ch in text)
+    stripped = clean(text).strip().lower()
     return stripped in _EMPTY_WORDS or bool(_ONLY_PUNCT.match(stripped))

@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .preprocess import NotePreprocessor
 
+CACHE_LIMIT = 200_000  # distinct tokens remembered per cache: bounds memory on huge exports
 _CHAR_CACHE: dict[tuple[str, int, int], list[str]] = {}
 
 
@@ -45,21 +46,21 @@ class CharNgrams:
     def __call__(self, doc: str) -> list[str]:
         grams: list[str] = []
         for token in doc.split():
-            grams.extend(self.token_grams(token))
+            key = (token, self.min_n, self.max_n)
+            hit = _CHAR_CACHE.get(key)
+            if hit is None:
+                hit = self.token_grams(token)
+                if len(_CHAR_CACHE) < CACHE_LIMIT:
+                    _CHAR_CACHE[key] = hit
+            grams.extend(hit)
         return grams
 
     def token_grams(self, token: str) -> list[str]:
         """The n-grams of one token; none for cue tokens and placeholders."""
         if token.startswith(("cue_", "xx")):
             return []
-        key = (token, self.min_n, self.max_n)
-        hit = _CHAR_CACHE.get(key)
-        if hit is None:
-            padded = f" {token} "
-            hit = [padded[i : i + n] for n in range(self.min_n, self.max_n + 1) for i in range(len(padded) - n + 1)]
-            if len(_CHAR_CACHE) < 1_000_000:
-                _CHAR_CACHE[key] = hit
-        return hit
+        padded = f" {token} "
+        return [padded[i : i + n] for n in range(self.min_n, self.max_n + 1) for i in range(len(padded) - n + 1)]
 
 
 _INDEX_CACHE: WeakKeyDictionary = WeakKeyDictionary()
@@ -105,7 +106,7 @@ class TokenTfidfVectorizer(TfidfVectorizer):
                 columns = cache.get(token)
                 if columns is None:
                     columns = [vocabulary[g] for g in grams(token) if g in vocabulary]
-                    if len(cache) < 1_000_000:
+                    if len(cache) < CACHE_LIMIT:
                         cache[token] = columns
                 indices.extend(columns)
             indptr.append(len(indices))

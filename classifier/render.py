@@ -17,6 +17,9 @@ WORDS = {
         "weak": "Weak rejections",
         "review": "Notes needing review",
         "model": "Model",
+        "latest": "Latest complete period",
+        "vs": "weak {latest} against {previous} in {before}",
+        "year": "and {year} a year earlier",
         "alerts": "Alerts",
         "no_alerts": "No statistically supported differences.",
         "periods": "Reasons per period",
@@ -49,6 +52,9 @@ WORDS = {
         "weak": "Schwache Absagen",
         "review": "Zu prüfende Notizen",
         "model": "Modell",
+        "latest": "Letzter vollständiger Zeitraum",
+        "vs": "schwach {latest} gegenüber {previous} in {before}",
+        "year": "und {year} ein Jahr zuvor",
         "alerts": "Auffälligkeiten",
         "no_alerts": "Keine statistisch belegten Unterschiede.",
         "periods": "Gründe je Zeitraum",
@@ -79,6 +85,12 @@ def _pct(x) -> str:
     return "" if x is None else f"{x:.0%}"
 
 
+def _count(n: int, lang: str) -> str:
+    """1,234 in English, 1.234 in German."""
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang == "de" else text
+
+
 def _words(report: dict) -> dict:
     return WORDS.get(report["overview"].get("lang", "en"), WORDS["en"])
 
@@ -87,13 +99,22 @@ def _overview_rows(report: dict) -> list[tuple[str, str]]:
     o, w = report["overview"], _words(report)
     model = o["model"]
     rows = [
-        (w["rejections"], f"{o['rejections']:,}"),
-        (w["skipped"], f"{o['skipped_not_rejections']:,}"),
+        (w["rejections"], _count(o["rejections"], o.get("lang", "en"))),
+        (w["skipped"], _count(o["skipped_not_rejections"], o.get("lang", "en"))),
         (w["range"], f"{o['date_from'] or '?'} – {o['date_to'] or '?'}"),
         (w["weak"], _pct(o["weak_share"])),
-        (w["review"], f"{o['needs_review']:,} ({_pct(o['needs_review_share'])})"),
+        (w["review"], f"{_count(o['needs_review'], o.get('lang', 'en'))} ({_pct(o['needs_review_share'])})"),
         (w["model"], f"{model.get('created') or '?'} (held-out macro-F1 {model.get('heldout_macro_f1') or '?'})"),
     ]
+    latest = o.get("latest_period")
+    if latest and latest["previous"]:
+        text = f"{latest['latest']['period']}: " + w["vs"].format(
+            latest=_pct(latest["latest"]["weak_share"]), previous=_pct(latest["previous"]["weak_share"]),
+            before=latest["previous"]["period"],
+        )
+        if latest["year_ago"]:
+            text += " " + w["year"].format(year=_pct(latest["year_ago"]["weak_share"]))
+        rows.insert(4, (w["latest"], text))
     return rows
 
 

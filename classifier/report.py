@@ -9,7 +9,7 @@ import pandas as pd
 from .model import ReasonModel
 from .normalize import clean, redact
 from .taxonomy import Taxonomy
-from .trends import AlertRules, find_alerts, group_profiles, reason_mix
+from .trends import AlertRules, find_alerts, group_profiles, latest_comparison, reason_mix
 
 FRAME_COLUMNS = ["id", "date", "owner", "source", "note", "reason", "confidence", "weak", "needs_review", "note_lang"]
 
@@ -119,9 +119,11 @@ def build_report(
     alerts = find_alerts(
         alert_frame, taxonomy, period=period, by=tuple(groups), rules=rules, lang=lang, until=until
     ) if len(rejections) else []
+    periods = reason_mix(rejections, taxonomy, period, until) if len(rejections) else []
+    overview["latest_period"] = latest_comparison(periods, period)
     return {
         "overview": overview,
-        "periods": reason_mix(rejections, taxonomy, period, until) if len(rejections) else [],
+        "periods": periods,
         "owners": groups.get("owner", []),
         "sources": groups.get("source", []),
         "groups": {k: v for k, v in groups.items() if k not in ("owner", "source")},

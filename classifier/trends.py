@@ -108,6 +108,23 @@ def reason_mix(frame: pd.DataFrame, taxonomy: Taxonomy, period: str = "month", u
     return rows
 
 
+def latest_comparison(periods: list[dict], period: str = "month") -> dict | None:
+    """The latest complete period against the one before and the same period a year earlier."""
+    complete = [p for p in periods if p["complete"]]
+    if not complete:
+        return None
+    latest = complete[-1]
+    by_name = {p["period"]: p for p in periods}
+    names = [p["period"] for p in periods]
+    before = periods[names.index(latest["period"]) - 1] if names.index(latest["period"]) > 0 else None
+    year_ago = by_name.get(_year_before(latest["period"], period))
+
+    def brief(p: dict | None) -> dict | None:
+        return None if p is None else {"period": p["period"], "n": p["n"], "weak_share": p["weak_share"], "shares": p["shares"]}
+
+    return {"latest": brief(latest), "previous": brief(before), "year_ago": brief(year_ago)}
+
+
 def group_profiles(frame: pd.DataFrame, column: str, taxonomy: Taxonomy) -> list[dict]:
     """Per value of ``column`` (owner, source, ...): n, weak share and reason shares against the rest."""
     rows = []
