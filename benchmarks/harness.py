@@ -178,6 +178,19 @@ def run_measured(cmd: list[str], *, env: dict | None = None, cwd: Path = REPO, s
     }
 
 
+def child_command(script: str, *args: str) -> list[str]:
+    """The command that runs ``script``'s worker ``args`` in a fresh interpreter."""
+    return [sys.executable, str(Path(script).resolve()), "_work", *args]
+
+
+def run_worker(argv: list[str], workers: dict) -> bool:
+    """Run ``workers[name](*rest)`` when ``argv`` is ``["_work", name, *rest]``; True if it did."""
+    if argv and argv[0] == "_work":
+        workers[argv[1]](*argv[2:])
+        return True
+    return False
+
+
 def emit(result: dict) -> None:
     """Hand a worker's measurements to the parent (last line of stdout)."""
     print(RESULT_PREFIX + json.dumps(result), flush=True)

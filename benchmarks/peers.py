@@ -290,7 +290,7 @@ WORKERS = {"train": work_train, "score": work_score, "speed": work_speed}
 
 
 def worker(*args: str) -> list[str]:
-    return [sys.executable, str(Path(__file__).resolve()), "_work", *args]
+    return harness.child_command(__file__, *args)
 
 
 # ---------------------------------------------------------------- parent
@@ -414,8 +414,7 @@ def compare(args) -> None:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "_work":
-        WORKERS[argv[1]](*argv[2:])
+    if harness.run_worker(argv, WORKERS):
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", nargs="?", choices=["run", "report", "compare"], default="run",

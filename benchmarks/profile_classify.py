@@ -264,13 +264,12 @@ WORKERS = {"cprofile": work_cprofile, "stages": work_stages, "onenote": work_one
 
 
 def worker(*args: str) -> list[str]:
-    return [sys.executable, str(Path(__file__).resolve()), "_work", *args]
+    return harness.child_command(__file__, *args)
 
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "_work":
-        WORKERS[argv[1]](*argv[2:])
+    if harness.run_worker(argv, WORKERS):
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("views", nargs="*", metavar="VIEW", help="stages, cprofile, coldstart (default: all three)")

@@ -27,6 +27,7 @@ import sys
 import time
 from pathlib import Path
 
+import harness
 from harness import DATA, emit, machine_info, print_machine, run_measured, save
 from make_export import NOTE_COLUMN, default_path
 
@@ -140,13 +141,12 @@ WORKERS = {"baseline": work_baseline, "dedup": work_dedup, "lemma_tables": work_
 
 
 def worker(*args: str) -> list[str]:
-    return [sys.executable, str(Path(__file__).resolve()), "_work", *args]
+    return harness.child_command(__file__, *args)
 
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "_work":
-        WORKERS[argv[1]](*argv[2:])
+    if harness.run_worker(argv, WORKERS):
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("what", nargs="+", metavar="WHAT", help=", ".join(WORKERS))
