@@ -2,7 +2,7 @@
 
 Run from the repository root to regenerate them (the output is deterministic)::
 
-    /work/venv/bin/python tests/data/make_fixtures.py
+    python tests/data/make_fixtures.py
 
 Every file is a few KB and shaped like a real export (Salesforce, HubSpot, Pipedrive,
 Dynamics, Zoho, German Excel). Cases 23 and 24 need big files; the tests build those in a
