@@ -442,14 +442,11 @@ def review_queue(export, count, output, seed, model_dir, **kwargs):
     """
     import pandas as pd
 
-    from classifier.io import read_export, write_table
-    from classifier.output import prediction_columns
+    from classifier.io import write_table
     from training.review import review_queue as pick
 
     model = _load(model_dir)
-    source = read_export(export, roles=_roles(kwargs))
-    for message in source.notices:
-        _notice(message)
+    source = _read_export(export, _roles(kwargs))
     with model.workers():
         picks = pick(model, source.note_text().tolist(), count, seed=seed)
     frame = source.frame.iloc[picks.index].reset_index(drop=True)
@@ -497,15 +494,22 @@ def audit(data, output, taxonomy_file, text_column, label_column, seed):
 REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json", ".txt": "table"}
 
 
+def _read_export(path, roles):
+    """Read a whole export and say on stderr how it was read."""
+    from classifier.io import read_export
+
+    export = read_export(path, roles=roles)
+    for message in export.notices:
+        _notice(message)
+    return export
+
+
 def _analyse(export_path, roles, model_dir, picklist_map=None):
     """Read an export, classify it (or reuse a classified file's columns) and return the rejections frame."""
-    from classifier.io import read_export
     from classifier.report import analyse_export
 
     model = _load(model_dir)
-    export = read_export(export_path, roles=roles)
-    for message in export.notices:
-        _notice(message)
+    export = _read_export(export_path, roles)
     mapping = _read_picklist_map(picklist_map) if picklist_map else None
     with click.progressbar(length=len(export.frame), label="classifying", file=sys.stderr) as bar, model.workers():
         frame = analyse_export(export, model, mapping, progress=bar.update)

@@ -126,24 +126,8 @@ class ReasonModel:
 
         The same as a row of :meth:`classify`, without pandas (quick for a single note).
         """
-        if is_empty_note(note):
-            lang = "en"
-            reason, reason_2, confidence = EMPTY_REASON, "", 1.0
-        else:
-            proba, langs = self.predict_with_language([note])
-            order = np.argsort(-proba[0])
-            reason, lang = self.labels[order[0]], str(langs[0])
-            reason_2 = self.labels[order[1]] if len(order) > 1 else ""
-            confidence = round(float(proba[0, order[0]]), 4)
-        return {
-            "reason": reason,
-            "confidence": confidence,
-            "reason_2": reason_2,
-            "weak": reason in self.taxonomy.weak_labels,
-            "needs_review": reason != EMPTY_REASON and confidence < self.threshold,
-            "challenge": self.taxonomy.question(reason, lang),
-            "note_lang": lang,
-        }
+        columns = _prediction_columns(["" if note is None else str(note)], self)
+        return {name: values[0].item() if hasattr(values[0], "item") else values[0] for name, values in columns.items()}
 
     def classify(self, notes: Iterable[str], *, batch_size: int = 200_000, progress=None) -> "pd.DataFrame":
         """Classify notes; see :func:`classify_notes`."""
@@ -162,6 +146,15 @@ def classify_notes(notes: Iterable[str], model: ReasonModel, *, batch_size: int 
 
     notes = ["" if n is None else str(n) for n in notes]
     distinct = list(dict.fromkeys(notes))
+    frame = pd.DataFrame(_prediction_columns(distinct, model, batch_size, progress))
+    if len(distinct) == len(notes):
+        return frame
+    position = {n: i for i, n in enumerate(distinct)}
+    return frame.iloc[[position[n] for n in notes]].reset_index(drop=True)
+
+
+def _prediction_columns(distinct: list[str], model: ReasonModel, batch_size: int = 200_000, progress=None) -> dict[str, np.ndarray]:
+    """The output columns (:data:`OUTPUT_COLUMNS`) for distinct notes, as arrays."""
     empty = np.array([is_empty_note(n) for n in distinct], dtype=bool)
     labels = np.array(model.labels, dtype=object)
     reason = np.full(len(distinct), EMPTY_REASON, dtype=object)
@@ -183,18 +176,12 @@ def classify_notes(notes: Iterable[str], model: ReasonModel, *, batch_size: int 
         langs[empty] = values[counts.argmax()]
     weak_set = model.taxonomy.weak_labels
     questions = {(r, lg): model.taxonomy.question(r, lg) for r in model.taxonomy.labels for lg in ("de", "en")}
-    frame = pd.DataFrame(
-        {
-            "reason": reason,
-            "confidence": confidence.round(4),
-            "reason_2": reason_2,
-            "weak": [r in weak_set for r in reason],
-            "needs_review": (confidence < model.threshold) & ~empty,
-            "challenge": [questions.get((r, lg), "") for r, lg in zip(reason, langs)],
-            "note_lang": langs,
-        }
-    )
-    if len(distinct) == len(notes):
-        return frame
-    position = {n: i for i, n in enumerate(distinct)}
-    return frame.iloc[[position[n] for n in notes]].reset_index(drop=True)
+    return {
+        "reason": reason,
+        "confidence": confidence.round(4),
+        "reason_2": reason_2,
+        "weak": np.array([r in weak_set for r in reason], dtype=bool),
+        "needs_review": (confidence < model.threshold) & ~empty,
+        "challenge": np.array([questions.get((r, lg), "") for r, lg in zip(reason, langs)], dtype=object),
+        "note_lang": langs,
+    }

@@ -108,8 +108,15 @@ def _lemmatiser(lang: str) -> _Lemmatiser:
     return _Lemmatiser(lang)
 
 
-def _is_word(token) -> bool:
-    return not (token.is_punct or token.is_space)
+def _doc_lemmas(doc, lang: str) -> list[str]:
+    """Folded lemmas of a tokenised note, punctuation and spaces left out.
+
+    Reads token hashes with ``Doc.to_array`` instead of creating a ``Token`` per word.
+    """
+    if not len(doc):
+        return []
+    lemma, strings = _lemmatiser(lang), doc.vocab.strings
+    return [lemma.by_orth(orth, strings) for orth, punct, space in doc.to_array(_ATTRS).tolist() if not (punct or space)]
 
 
 def note_tokens(text: str, lang: str | None = None) -> list[str]:
@@ -120,8 +127,7 @@ def note_tokens(text: str, lang: str | None = None) -> list[str]:
     """
     masked = mask(clean(text)[:MAX_CHARS])
     lang = lang or detect_language(masked)
-    lemma = _lemmatiser(lang)
-    return [lemma(t.text) for t in load_nlp(lang).tokenizer(masked) if _is_word(t)]
+    return _doc_lemmas(load_nlp(lang).tokenizer(masked), lang)
 
 
 @lru_cache(maxsize=None)
@@ -206,16 +212,10 @@ class NotePreprocessor(TransformerMixin, BaseEstimator):
             index = [i for i, lg in enumerate(langs) if lg == lang]
             if not index:
                 continue
-            lemma = _lemmatiser(lang)
-            nlp = load_nlp(lang)
-            strings = nlp.vocab.strings
-            docs = nlp.tokenizer.pipe((masked[i] for i in index), batch_size=self.batch_size)
+            docs = load_nlp(lang).tokenizer.pipe((masked[i] for i in index), batch_size=self.batch_size)
             for start in range(0, len(index), self.batch_size):
                 part = index[start : start + self.batch_size]
-                batch = []
-                for doc in itertools.islice(docs, len(part)):
-                    rows = doc.to_array(_ATTRS).tolist() if len(doc) else []
-                    batch.append([lemma.by_orth(orth, strings) for orth, punct, space in rows if not (punct or space)])
+                batch = [_doc_lemmas(doc, lang) for doc in itertools.islice(docs, len(part))]
                 cues = batch_cue_tokens(batch) if self.cues else [[] for _ in batch]
                 for i, tokens, extra in zip(part, batch, cues):
                     result[distinct[i]] = " ".join(tokens + extra)

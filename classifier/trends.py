@@ -251,8 +251,7 @@ def find_alerts(
     candidates = []
     for column in by:
         if column in frame:
-            scope = column if column in ("owner", "source") else column
-            candidates += _candidates(frame, scope, column, metrics, rules)
+            candidates += _candidates(frame, column, column, metrics, rules)
     if "date" in frame:
         candidates += _period_candidates(frame, period, metrics, rules, until)
     if not candidates:

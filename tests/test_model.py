@@ -48,3 +48,9 @@ def test_forked_workers_give_the_same_predictions(seed_model, seed_frame):
 def test_empty_notes_get_questions_in_the_batch_language(seed_model):
     out = classify_notes(["-", "kein Budget dieses Jahr", "nicht der Entscheider"], seed_model)
     assert out["note_lang"][0] == "de" and "Grund" in out["challenge"][0]
+
+
+@pytest.mark.parametrize("note", ["kein Budget dieses Jahr", "voicemail x3", "", "n/a"])
+def test_classify_one_matches_a_row_of_classify_notes(seed_model, note):
+    row = classify_notes([note], seed_model).iloc[0].to_dict()
+    assert seed_model.classify_one(note) == row

@@ -77,13 +77,13 @@ def train_model(
     prepared = pipeline[:1].fit_transform(texts)
     rest = pipeline[1:]
     y = np.asarray(labels, dtype=object)
+    fit_params = {"clf__sample_weight": np.asarray(sample_weight)} if sample_weight is not None else {}
     card: dict = {"seed": seed, "params": params or {}, "n_train": len(texts), "label_counts": dict(Counter(labels))}
     threshold = 0.5
     if cv:
         say(f"{cv}-fold cross-validation")
         folds = StratifiedKFold(cv, shuffle=True, random_state=seed)
-        fit_params = {"clf__sample_weight": np.asarray(sample_weight)} if sample_weight is not None else None
-        proba = cross_val_predict(clone(rest), prepared, y, cv=folds, method="predict_proba", params=fit_params)
+        proba = cross_val_predict(clone(rest), prepared, y, cv=folds, method="predict_proba", params=fit_params or None)
         classes = np.array(sorted(set(labels)), dtype=object)
         predicted = classes[proba.argmax(axis=1)]
         confidence = proba.max(axis=1)
@@ -95,7 +95,6 @@ def train_model(
         "needs_review_share": round(1 - card["cv"]["confident"]["coverage"], 4) if cv else None,
     }
     say("fitting the final model on all notes")
-    fit_params = {"clf__sample_weight": np.asarray(sample_weight)} if sample_weight is not None else {}
     rest.fit(prepared, y, **fit_params)
     card.update(
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
