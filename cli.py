@@ -343,27 +343,36 @@ def models(as_json):
 @model_option
 @click.option("--text-column", metavar="COL", help="Column with the note.")
 @click.option("--label-column", metavar="COL", help="Column with the true label (default: label).")
+@click.option("--by", "by", multiple=True, metavar="COL", help="Also break figures down by this column (repeatable), e.g. --by register.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
-def evaluate(data, model_dir, text_column, label_column, as_json):
+def evaluate(data, model_dir, text_column, label_column, by, as_json):
     """Score a model on labelled notes it never saw in training.
 
     Prints accuracy, macro-F1, weak-vs-valid F1, per-label precision/recall/F1/support, the
-    confusion matrix, and accuracy/coverage of the confident part.
+    confusion pairs that cost most, the confusion matrix, the coverage/accuracy trade-off of
+    the confidence, and the headline figures per language (the file's `lang` column, else
+    the detected language) and per value of every --by column.
 
     \b
-    Example:
-        rejection-radar evaluate training/data/independent_test.csv --json
+    Examples:
+        rejection-radar evaluate training/data/independent_test.csv --by register
+        rejection-radar evaluate my_labelled_notes.xlsx --json
     """
     from training.corpus import read_labelled
     from training.evaluate import evaluate as run_evaluation
 
     model = _load(model_dir)
     frame = read_labelled(data, text_column, label_column)
-    result = run_evaluation(model, frame["text"].tolist(), frame["label"].tolist())
+    missing = [c for c in by if c not in frame.columns]
+    if missing:
+        raise click.BadParameter(f"{click.format_filename(data)} has no column {missing[0]!r}; columns: {', '.join(map(str, frame.columns))}.", param_hint="--by")
+    groups = {c: frame[c].tolist() for c in dict.fromkeys((["lang"] if "lang" in frame.columns else []) + list(by))}
+    result = run_evaluation(model, frame["text"].tolist(), frame["label"].tolist(), by=groups)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
     click.echo(_format_scores(result, click.format_filename(data)))
+    click.echo(_format_breakdown(result))
     click.echo(_format_confusion(result["confusion"]))
 
 
@@ -651,6 +660,26 @@ def _format_scores(result: dict, title: str) -> str:
             f"  confident part (confidence >= {conf['threshold']:.2f}): accuracy {conf['accuracy']:.3f} "
             f"on {conf['coverage']:.0%} of notes"
         )
+    return "\n".join(lines)
+
+
+def _format_breakdown(result: dict) -> str:
+    """Per-group figures, the coverage/accuracy trade-off and the costliest confusions."""
+    lines = []
+    for column, groups in result.get("by", {}).items():
+        lines.append(f"by {column}:")
+        for value, row in groups.items():
+            conf = row["confident"]
+            lines.append(
+                f"  {value:24} n={row['n']:<5d} accuracy {row['accuracy']:.3f}  macro-F1 {row['macro_f1']:.3f}  "
+                f"weak-vs-valid F1 {row['weak_f1']:.3f}  not flagged: {conf['accuracy']:.3f} right on {conf['coverage']:.0%}"
+            )
+    if result.get("tradeoff"):
+        lines.append("coverage/accuracy trade-off (keep the most confident notes, flag the rest for review):")
+        lines += [f"  keep {row['coverage']:4.0%}  (confidence >= {row['threshold']:.2f}): accuracy {row['accuracy']:.3f}" for row in result["tradeoff"]]
+    if result.get("costly_pairs"):
+        lines.append("costliest confusions (true -> predicted):")
+        lines += [f"  {p['n']:4d}  {p['true']} -> {p['predicted']}" for p in result["costly_pairs"]]
     return "\n".join(lines)
 
 

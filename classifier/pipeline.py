@@ -137,6 +137,9 @@ def build_pipeline(
     char_min: int = 3,
     char_max: int = 5,
     cues: bool = True,
+    concepts: bool = True,
+    function_words: str = "drop",
+    char_weight: float = 1.0,
     calibration_folds: int = 5,
     seed: int = 0,
 ) -> Pipeline:
@@ -150,7 +153,8 @@ def build_pipeline(
         [
             ("words", TokenTfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=1)),
             ("chars", TokenTfidfVectorizer(analyzer=CharNgrams(char_min, char_max), sublinear_tf=True, min_df=2)),
-        ]
+        ],
+        transformer_weights={"words": 1.0, "chars": char_weight},
     )
     svm = LinearSVC(C=C, class_weight="balanced", random_state=seed)
     clf = CalibratedClassifierCV(
@@ -159,4 +163,4 @@ def build_pipeline(
         cv=StratifiedKFold(calibration_folds, shuffle=True, random_state=seed),
         ensemble=False,
     )
-    return Pipeline([("prep", NotePreprocessor(cues=cues)), ("features", features), ("clf", clf)])
+    return Pipeline([("prep", NotePreprocessor(cues=cues, concepts=concepts, function_words=function_words)), ("features", features), ("clf", clf)])

@@ -18,6 +18,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .cues import CUES
+from .lexicon import concept_tokens, content_tokens
 from .language import detect_language
 from .normalize import clean, fold, mask
 
@@ -181,17 +182,25 @@ class NotePreprocessor(TransformerMixin, BaseEstimator):
     ----------
     cues : bool
         Append ``cue_<name>`` tokens for curated phrases found by a spaCy PhraseMatcher.
+    concepts : bool
+        Append ``cue_about_<concept>`` (and ``cue_negated_<concept>`` under a negation) tokens from the
+        bilingual concept lexicon (:mod:`classifier.lexicon`).
+    function_words : {"keep", "drop"}
+        ``"drop"`` leaves pronouns, articles, auxiliaries and particles out of the model input
+        (negations stay); cue phrases are matched before they are dropped.
     batch_size : int
         Notes per ``tokenizer.pipe`` batch.
 
     Examples
     --------
     >>> NotePreprocessor().transform(["<p>Kein Budget f&uuml;r Q3</p>"]).tolist()
-    ['kein budget fuer xxquarter cue_money']
+    ['kein budget xxquarter cue_money cue_about_money cue_about_time_later cue_negated_money cue_negated_time_later']
     """
 
-    def __init__(self, cues: bool = True, batch_size: int = 1000):
+    def __init__(self, cues: bool = True, concepts: bool = True, function_words: str = "drop", batch_size: int = 1000):
         self.cues = cues
+        self.concepts = concepts
+        self.function_words = function_words
         self.batch_size = batch_size
 
     def fit(self, X: Iterable[str], y=None) -> "NotePreprocessor":
@@ -218,6 +227,10 @@ class NotePreprocessor(TransformerMixin, BaseEstimator):
                 batch = [_doc_lemmas(doc, lang) for doc in itertools.islice(docs, len(part))]
                 cues = batch_cue_tokens(batch) if self.cues else [[] for _ in batch]
                 for i, tokens, extra in zip(part, batch, cues):
+                    if self.concepts:
+                        extra = extra + concept_tokens(tokens)
+                    if self.function_words == "drop":
+                        tokens = content_tokens(tokens)
                     result[distinct[i]] = " ".join(tokens + extra)
         language = dict(zip(distinct, langs))
         return (

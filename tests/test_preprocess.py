@@ -12,7 +12,7 @@ from classifier.preprocess import NotePreprocessor, note_tokens
 
 def test_preprocessor_follows_sklearn_conventions():
     prep = NotePreprocessor(cues=False, batch_size=7)
-    assert prep.get_params() == {"cues": False, "batch_size": 7}
+    assert prep.get_params() == {"cues": False, "concepts": True, "function_words": "drop", "batch_size": 7}
     copy = clone(prep)
     assert copy.get_params() == prep.get_params() and copy is not prep
     assert prep.fit(["a"]) is prep
@@ -55,7 +55,23 @@ def test_cue_tokens_mark_curated_phrases():
     out = NotePreprocessor().transform(["not a budget problem, they don't see the need", "nicht der Entscheider"])
     assert "cue_not_money" in out[0].split()
     assert "cue_authority" in out[1].split()
-    assert "cue_" not in NotePreprocessor(cues=False).transform(["kein Budget"])[0]
+    assert "cue_" not in NotePreprocessor(cues=False, concepts=False).transform(["kein Budget"])[0]
+
+
+def test_concepts_join_synonyms_across_languages_and_registers():
+    prep = NotePreprocessor(cues=False)
+    vendor, lieferant, boss, vorstand = (set(t.split()) for t in prep.transform(
+        ["they chose another vendor", "Auftrag ging an einen anderen Lieferanten", "my boss decides", "Vorstand muss freigeben"]
+    ))
+    assert "cue_about_supplier" in vendor & lieferant
+    assert {"cue_about_boss", "cue_about_decide"} <= boss & vorstand
+
+
+def test_function_words_dropped_but_negations_kept():
+    tokens = NotePreprocessor(cues=False, concepts=False).transform(["I'm not the one who decides"])[0].split()
+    assert "not" in tokens and not {"i", "be", "the"} & set(tokens)
+    kept = NotePreprocessor(cues=False, concepts=False, function_words="keep").transform(["I'm not the one"])[0].split()
+    assert {"i", "be", "not"} <= set(kept)
 
 
 def test_placeholders_replace_names_of_numbers_and_contacts():

@@ -2,8 +2,11 @@
 
 Usage: python -m training.build_corpus OUT.csv BATCH.csv [BATCH.csv ...] [--exclude CORPUS.csv]
 
-Each batch is a CSV with ``text,label,lang,secondary_label`` written by one writer persona;
-the batch's file stem is kept in a ``source`` column. Within a label, a note whose character
+Each batch is a CSV with ``text,label,lang,secondary_label[,register]`` written by one writer
+persona from a brief in ``training/briefs/``; the batch's file stem is kept in a ``source``
+column (a file that already has one, such as an earlier merged corpus, keeps its own).
+``register`` says whose voice a note is in (``rep_note``, ``buyer_quote``, ``formal``,
+``summary``); batches without it are rep notes. Within a label, a note whose character
 3-gram Jaccard similarity to an earlier note is >= 0.8 is dropped (the first one stays).
 With ``--exclude`` (used for the independent test set), notes that are exact or near copies of
 a note in that file are dropped too, so test figures come from notes the model never saw.
@@ -18,7 +21,8 @@ import pandas as pd
 
 from .corpus import near_duplicates, overlapping
 
-COLUMNS = ["text", "label", "lang", "secondary_label", "source"]
+COLUMNS = ["text", "label", "lang", "secondary_label", "register", "source"]
+DEFAULT_REGISTER = "rep_note"
 
 
 def merge_batches(paths: list[str | Path], exclude: list[str] | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -26,12 +30,15 @@ def merge_batches(paths: list[str | Path], exclude: list[str] | None = None) -> 
     frames = []
     for path in paths:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        frame["source"] = Path(path).stem
-        frames.append(frame.reindex(columns=COLUMNS, fill_value=""))
+        if "source" not in frame or (frame["source"] == "").all():
+            frame["source"] = Path(path).stem
+        frame = frame.reindex(columns=COLUMNS, fill_value="")
+        frame.loc[frame["register"] == "", "register"] = DEFAULT_REGISTER
+        frames.append(frame)
     merged = pd.concat(frames, ignore_index=True)
     merged["text"] = merged["text"].str.strip()
     merged = merged[merged["text"] != ""]
-    for column in ("label", "lang", "secondary_label"):
+    for column in ("label", "lang", "secondary_label", "register"):
         merged[column] = merged[column].str.strip()
     merged.loc[merged["secondary_label"] == merged["label"], "secondary_label"] = ""
     before = len(merged)
@@ -61,7 +68,7 @@ def main(argv: list[str]) -> int:
         at = argv.index("--exclude")
         exclude = pd.read_csv(argv[at + 1], dtype=str, keep_default_na=False)["text"].tolist()
         argv = argv[:at] + argv[at + 2 :]
-    out, batches = argv[0], sorted(argv[1:])
+    out, batches = argv[0], argv[1:]
     merged, dropped = merge_batches(batches, exclude)
     merged.to_csv(out, index=False)
     print(f"{len(merged)} notes from {len(batches)} batches -> {out}; dropped {dropped['exact']} exact and {dropped['near']} near duplicates, {dropped['seen']} seen in --exclude")

@@ -57,9 +57,73 @@ def choose_threshold(y_true: Sequence[str], y_pred: Sequence[str], confidence: S
     return float(confidence[order][ok[-1]])
 
 
-def evaluate(model: ReasonModel, texts: Sequence[str], labels: Sequence[str]) -> dict:
-    """Score ``model`` on labelled notes: :func:`scores` plus the ``confident`` part at its threshold."""
+COVERAGES = (1.0, 0.9, 0.8, 0.7, 0.65, 0.6, 0.5)
+
+
+def tradeoff(y_true: Sequence[str], y_pred: Sequence[str], confidence: Sequence[float], coverages: Sequence[float] = COVERAGES) -> list[dict]:
+    """Accuracy of the most confident notes at each share of notes kept (``coverage``).
+
+    Each row also gives the ``threshold`` (the lowest confidence kept) that reaches it.
+    """
+    y_true, y_pred, confidence = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object), np.asarray(confidence)
+    order = np.argsort(-confidence, kind="stable")
+    correct = (y_true[order] == y_pred[order]).cumsum()
+    rows = []
+    for coverage in coverages:
+        k = max(1, int(round(coverage * len(order))))
+        rows.append({"coverage": coverage, "threshold": round(float(confidence[order][k - 1]), 4), "accuracy": round(float(correct[k - 1] / k), 4)})
+    return rows
+
+
+def costly_pairs(confusion: dict, top: int = 8) -> list[dict]:
+    """The confusions with the most notes: ``true``, ``predicted``, ``n`` and whether they cross weak/valid."""
+    labels, matrix = confusion["labels"], np.asarray(confusion["matrix"])
+    pairs = [
+        {"true": labels[i], "predicted": labels[j], "n": int(matrix[i, j])}
+        for i in range(len(labels)) for j in range(len(labels)) if i != j and matrix[i, j]
+    ]
+    return sorted(pairs, key=lambda p: (-p["n"], p["true"], p["predicted"]))[:top]
+
+
+def evaluate(
+    model: ReasonModel,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    by: dict[str, Sequence[str]] | None = None,
+) -> dict:
+    """Score ``model`` on labelled notes.
+
+    Returns :func:`scores` plus the ``confident`` part at the model's threshold, the
+    coverage/accuracy ``tradeoff``, the ``costly_pairs`` of the confusion matrix and, under
+    ``by``, the same headline figures per value of each grouping column (``lang`` is always
+    there: the file's own column if given, else the detected language).
+    """
+    unknown = sorted(set(labels) - set(model.taxonomy.labels))
+    if unknown:
+        from classifier.errors import InputError
+
+        raise InputError(
+            f"labels {', '.join(map(repr, unknown[:5]))} are not in the model's taxonomy ({', '.join(model.taxonomy.labels)}); "
+            "fix the label column or evaluate a model trained with that taxonomy."
+        )
     predicted = model.classify(texts)
     result = scores(labels, predicted["reason"], model.taxonomy.labels, model.taxonomy.weak_labels)
     result["confident"] = confident_part(labels, predicted["reason"], predicted["confidence"], model.threshold)
+    result["tradeoff"] = tradeoff(labels, predicted["reason"], predicted["confidence"])
+    result["costly_pairs"] = costly_pairs(result["confusion"])
+    groups = {"lang": predicted["note_lang"].tolist(), **(by or {})}
+    y_true, y_pred = np.asarray(labels, dtype=object), predicted["reason"].to_numpy(dtype=object)
+    conf = predicted["confidence"].to_numpy()
+    result["by"] = {}
+    for column, values in groups.items():
+        values = np.asarray([str(v) for v in values], dtype=object)
+        part = {}
+        for value in sorted(set(values)):
+            rows = values == value
+            figures = scores(y_true[rows], y_pred[rows], model.taxonomy.labels, model.taxonomy.weak_labels)
+            part[value] = {
+                "n": figures["n"], "accuracy": figures["accuracy"], "macro_f1": figures["macro_f1"], "weak_f1": figures["weak_f1"],
+                "confident": confident_part(y_true[rows], y_pred[rows], conf[rows], model.threshold),
+            }
+        result["by"][column] = part
     return result

@@ -1,0 +1,99 @@
+"""Ablation: each modelling choice against cross-validation, the test set per register and a dev set.
+
+Usage::
+
+    python -m training.ablation --dev ../shared/real_phrases/real_phrases_dev.csv [--test] [--only NAME ...]
+
+Every configuration is :func:`classifier.pipeline.build_pipeline` with some parameters changed
+from the shipped ones (``BASE``). For each it prints stratified 5-fold cross-validated macro-F1
+on the training corpus, macro-F1 on every labelled file given with ``--dev`` (overall and per
+language), and with ``--test`` macro-F1 on the independent test set per register. Choose
+features on cross-validation and the dev set only; ``--test`` is for the final record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+from classifier.pipeline import build_pipeline
+
+from .corpus import load_corpus
+
+BASE: dict = {}
+CONFIGS: list[tuple[str, dict]] = [
+    ("shipped", {}),
+    ("round 1 model (no concepts, function words kept)", {"concepts": False, "function_words": "keep"}),
+    ("function words kept", {"function_words": "keep"}),
+    ("no concept lexicon", {"concepts": False}),
+    ("no cue phrases", {"cues": False}),
+    ("character n-grams weighted 0.5", {"char_weight": 0.5}),
+    ("no character n-grams", {"char_weight": 0.0}),
+    ("C = 0.3", {"C": 0.3}),
+    ("C = 3", {"C": 3.0}),
+]
+
+
+def macro_f1(y_true, y_pred) -> float:
+    return round(float(f1_score(y_true, y_pred, average="macro", labels=sorted(set(y_true)), zero_division=0)), 3)
+
+
+def run(params: dict, corpus: pd.DataFrame, evals: dict[str, pd.DataFrame], cv: int = 5) -> dict[str, float]:
+    """Figures of one configuration: ``cv`` and ``<eval>[/<group>]`` macro-F1 values."""
+    pipeline = build_pipeline(**{**BASE, **params})
+    prepared = pipeline[:1].fit_transform(corpus["text"].tolist())
+    y = corpus["label"].to_numpy(dtype=object)
+    row: dict[str, float] = {}
+    if cv:
+        folds = StratifiedKFold(cv, shuffle=True, random_state=0)
+        row["cv"] = macro_f1(y, cross_val_predict(clone(pipeline[1:]), prepared, y, cv=folds))
+    rest = pipeline[1:].fit(prepared, y)
+    for name, frame in evals.items():
+        predicted = rest.predict(pipeline[0].transform(frame["text"].tolist()))
+        row[name] = macro_f1(frame["label"], predicted)
+        for column in ("lang", "register"):
+            if column in frame and frame[column].nunique() > 1:
+                for value, index in frame.groupby(column).groups.items():
+                    row[f"{name}/{value}"] = macro_f1(frame.loc[index, "label"], predicted[frame.index.get_indexer(index)])
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dev", action="append", default=[], help="labelled CSV (text,label[,lang]) to score; repeatable")
+    parser.add_argument("--test", action="store_true", help="also score the independent test set per register")
+    parser.add_argument("--only", nargs="*", help="configuration names to run (substring match)")
+    parser.add_argument("--cv", type=int, default=5)
+    args = parser.parse_args(argv)
+    corpus = load_corpus()
+    evals = {f"dev{i + 1}" if len(args.dev) > 1 else "dev": pd.read_csv(p, dtype=str, keep_default_na=False) for i, p in enumerate(args.dev)}
+    if args.test:
+        evals["test"] = load_corpus("independent_test.csv")
+    rows = []
+    for name, params in CONFIGS:
+        if args.only and not any(o in name for o in args.only):
+            continue
+        row = {"configuration": name, **run(params, corpus, evals, args.cv)}
+        rows.append(row)
+        print(" | ".join(f"{k}={v}" for k, v in row.items()), file=sys.stderr, flush=True)
+    table = pd.DataFrame(rows).set_index("configuration")
+    print(table.to_markdown() if _has_tabulate() else table.to_string())
+    return 0
+
+
+def _has_tabulate() -> bool:
+    try:
+        import tabulate  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    sys.exit(main())
