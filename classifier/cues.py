@@ -61,6 +61,6 @@ CUES: dict[str, list[str]] = {
     "known": [
         "Duplikat", "Dublette", "doppelt", "Bestandskunde", "bereits Kunde", "schon Kunde", "offene Opportunity",
         "duplicate", "existing customer", "already a customer", "already customer", "open opportunity",
-        "partner", "already in pipeline",
+        "already in pipeline",
     ],
 }

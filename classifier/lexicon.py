@@ -35,7 +35,7 @@ FUNCTION_WORDS = frozenset(
     kann koennen können muss muessen müssen soll sollen will wollen würde wuerde moechte möchte
     und oder aber denn doch ja also halt eben mal wohl nun dann so da dass ob wenn weil als wie
     auf aus bei mit nach von vor zu zum zur im am an in um für fuer über ueber durch
-    hallo guten tag danke bitte sorry leider eigentlich
+    sich hallo guten tag danke bitte sorry leider eigentlich
     """.split()
 )
 

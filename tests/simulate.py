@@ -30,18 +30,19 @@ def _boost(mix: dict[str, float], label: str, share: float) -> dict[str, float]:
     return {**{k: v * scale for k, v in rest.items()}, label: share}
 
 
-def simulate_rejections(seed: int = 0, n: int = 2400, planted: bool = False, months: int = 12) -> pd.DataFrame:
+def simulate_rejections(seed: int = 0, n: int = 2400, planted: bool = False, months: int = 12, owners: int | None = None) -> pd.DataFrame:
     """A rejections frame (reason, weak, needs_review, date, owner, source, picklist_reason).
 
     With ``planted``: Maria Schneider rejects 35% as not_decision_maker, 'Webinar' leads are 40%
     too_early, the last quarter's weak share rises, and Tom Becker's picklist disagrees with his
-    notes half the time.
+    notes half the time. ``owners``: that many reps ("Rep 01", ...) instead of the eight names,
+    for many small groups.
     """
     rng = np.random.default_rng(seed)
     start = pd.Timestamp("2025-10-01")
     days = rng.integers(0, 365 * months // 12, size=n)
     dates = start + pd.to_timedelta(days, unit="D")
-    owners = rng.choice(OWNERS, size=n)
+    owners = rng.choice(OWNERS if owners is None else [f"Rep {i:02d}" for i in range(1, owners + 1)], size=n)
     sources = rng.choice(SOURCES, size=n)
     reasons = _draw(rng, BASE_MIX, n)
     if planted:

@@ -32,6 +32,44 @@ def test_false_alarm_rate_on_exports_without_effects():
     assert exports_with_alerts <= 3  # at most 5% of 60 null exports
 
 
+def test_false_alarm_rate_with_many_small_groups():
+    # 60 reps of about 40 rejections: ~700 comparisons per export, where only the correction for
+    # many comparisons keeps chance differences out (without it nearly every export alerts).
+    exports_with_alerts = sum(bool(_alerts(simulate_rejections(seed, owners=60), by=("owner",))) for seed in range(60))
+    assert exports_with_alerts <= 3
+
+
+def _two_owner_frame(k_a: int, n_a: int, k_b: int, n_b: int, metric: str = "no_budget", extra_owners: int = 0) -> pd.DataFrame:
+    """Owner A has ``k_a`` of ``n_a`` rejections as ``metric``, the team ``k_b`` of ``n_b``."""
+    rows = [("A", metric)] * k_a + [("A", "no_need")] * (n_a - k_a)
+    team = [f"T{i}" for i in range(max(1, extra_owners))]
+    rows += [(team[i % len(team)], metric) for i in range(k_b)]
+    rows += [(team[i % len(team)], "no_need") for i in range(n_b - k_b)]
+    frame = pd.DataFrame(rows, columns=["owner", "reason"])
+    frame["weak"] = frame["reason"].isin(default_taxonomy().weak_labels)
+    return frame
+
+
+def test_raw_p_below_alpha_but_corrected_above_raises_no_alert():
+    frame = _two_owner_frame(12, 40, 200, 1200, extra_owners=20)
+    assert proportion_p_value(12, 40, 200, 1200) < 0.05  # significant on its own ...
+    alerts = find_alerts(frame, default_taxonomy(), by=("owner",))
+    assert not [a for a in alerts if a["subject"] == "A"]  # ... but not among ~250 comparisons
+
+
+def test_only_the_minimum_effect_blocks_a_tiny_but_certain_difference():
+    frame = _two_owner_frame(400, 5000, 100, 5000)  # 8% against 2%: p ~ 1e-40, Cohen's h 0.29
+    assert not find_alerts(frame, default_taxonomy(), by=("owner",))
+    looser = find_alerts(frame, default_taxonomy(), by=("owner",), rules=AlertRules(min_effect=0.05))
+    assert ("A", "no_budget") in {(a["subject"], a["metric"]) for a in looser}
+
+
+def test_a_clear_difference_in_a_small_group_is_found():
+    frame = _two_owner_frame(20, 40, 120, 1200, extra_owners=20)  # 50% against 10%
+    alerts = find_alerts(frame, default_taxonomy(), by=("owner",))
+    assert ("A", "no_budget") in {(a["subject"], a["metric"]) for a in alerts}
+
+
 def test_alerts_carry_the_json_contract_fields():
     alert = _alerts(simulate_rejections(7, planted=True))[0]
     for key in ("scope", "subject", "metric", "share", "baseline", "n", "p_value", "message"):
