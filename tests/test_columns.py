@@ -160,3 +160,23 @@ def test_unknown_role_and_unknown_column_are_input_errors():
 def test_status_rule_marks_non_rejections(values, expected):
     rule = StatusRule.build(pd.Series(values), "Status")
     assert rule.mask(pd.DataFrame({"Status": values})).tolist() == expected
+
+
+SHORT_COMMENTS = ["ok", "siehe CRM", "erledigt", "JK", "Rückruf", "n/a"]
+
+
+@pytest.mark.parametrize("order", [("Comments", "Notes"), ("Notes", "Comments")])
+def test_long_note_column_wins_over_a_short_comment_column(order):
+    columns = {"ID": IDS, "Notes": NOTES, "Comments": SHORT_COMMENTS}
+    mapping = detect_roles(_frame({"ID": IDS, **{name: columns[name] for name in order}}))
+    assert mapping.roles["note"] == "Notes"
+
+
+def test_clear_header_winner_is_chosen_between_two_free_text_columns():
+    others = ["Telefonat mit Frau Berg am Montag geführt", "Kunde auf Messe getroffen, Visitenkarte",
+              "Webinar besucht, Folien angefordert", "Rückruf vereinbart, nicht erreicht worden",
+              "Lead aus Kampagne Herbst übernommen", "Angebot per Mail gesendet, Frist offen"]
+    frame = _frame({"ID": IDS, "Activity Log": others, "Disqualification Reason": NOTES})
+    mapping = detect_roles(frame)
+    assert mapping.roles["note"] == "Disqualification Reason"
+    assert mapping.scores["note"]["Disqualification Reason"] > mapping.scores["note"]["Activity Log"]

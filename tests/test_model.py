@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -54,3 +55,29 @@ def test_empty_notes_get_questions_in_the_batch_language(seed_model):
 def test_classify_one_matches_a_row_of_classify_notes(seed_model, note):
     row = classify_notes([note], seed_model).iloc[0].to_dict()
     assert seed_model.classify_one(note) == row
+
+
+NOTES = ["kein Budget", "voicemail x3", "already a customer", "Chef entscheidet", "call me in Q3", "student",
+         "n/a", "nur Infos gesammelt", "too small for us", "Duplikat", "uses HubSpot", "kein Interesse", "passt nicht"]
+
+
+def test_reason_confidence_and_reason_2_follow_the_probabilities(seed_model):
+    out = classify_notes(NOTES, seed_model)
+    proba = seed_model.predict_proba(NOTES)
+    labels = np.array(seed_model.labels)
+    model_rows = [i for i, n in enumerate(NOTES) if n != "n/a"]
+    order = np.argsort(-proba[model_rows], axis=1)
+    assert out["reason"][model_rows].tolist() == labels[order[:, 0]].tolist()
+    assert out["reason_2"][model_rows].tolist() == labels[order[:, 1]].tolist()
+    assert np.allclose(out["confidence"][model_rows], proba[model_rows].max(axis=1), atol=1e-4)
+
+
+def test_needs_review_is_exactly_the_notes_below_the_threshold(seed_model):
+    from dataclasses import replace
+
+    confidences = classify_notes(NOTES, seed_model)["confidence"]
+    model = replace(seed_model, threshold=float(np.median(confidences[confidences < 1])))
+    out = classify_notes(NOTES, model)
+    expected = (out["confidence"] < model.threshold) & (pd.Series(NOTES) != "n/a")
+    assert out["needs_review"].tolist() == expected.tolist()
+    assert 0 < out["needs_review"].sum() < len(NOTES) - 1
