@@ -75,7 +75,18 @@ class TokenTfidfVectorizer(TfidfVectorizer):
     feature strings twice. Other analyzers take the generic path.
     """
 
+    def fit(self, raw_documents, y=None):
+        """Learn the vocabulary and idf, as ``TfidfVectorizer.fit``; forgets cached columns of an earlier fit."""
+        _INDEX_CACHE.pop(self, None)
+        return super().fit(raw_documents, y)
+
+    def fit_transform(self, raw_documents, y=None):
+        """Learn vocabulary and idf and return the document-term matrix; forgets cached columns of an earlier fit."""
+        _INDEX_CACHE.pop(self, None)
+        return super().fit_transform(raw_documents, y)
+
     def transform(self, raw_documents) -> sp.csr_matrix:
+        """Tf-idf-weighted document-term matrix of ``raw_documents``, equal to ``TfidfVectorizer.transform``."""
         check_is_fitted(self, "vocabulary_")
         if self.analyzer is word_ngrams:
             indices, indptr = self._word_columns(raw_documents)
