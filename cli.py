@@ -226,8 +226,9 @@ def train(data, out_dir, mode, weight, seed, taxonomy_file, text_column, label_c
         model.card["corpus_sha256"] = files_sha256(data)
         click.echo(_format_comparison(model.card["comparison"]))
     else:
+        groups = frame["source"].tolist() if "source" in frame.columns else None
         model = train_model(
-            frame["text"].tolist(), frame["label"].tolist(), taxonomy=taxonomy, seed=seed,
+            frame["text"].tolist(), frame["label"].tolist(), taxonomy=taxonomy, seed=seed, groups=groups,
             corpus_sha256=files_sha256(data), progress=_notice,
         )
     model.card["corpus_files"] = [click.format_filename(p) for p in data]

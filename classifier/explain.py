@@ -83,8 +83,9 @@ def _token_phrase(token: str) -> str:
 
 
 def _pair_weights(model: ReasonModel, reason: int, runner_up: int) -> np.ndarray:
-    """``coef[reason] - coef[runner_up]`` of the final LinearSVC (one row per label, or one for two labels)."""
-    coef = model.pipeline[-1].calibrated_classifiers_[0].estimator.coef_
+    """``coef[reason] - coef[runner_up]`` of the final linear model (one row per label, or one for two labels)."""
+    clf = model.pipeline[-1]
+    coef = clf.calibrated_classifiers_[0].estimator.coef_ if hasattr(clf, "calibrated_classifiers_") else clf.coef_
     if coef.shape[0] == 1:  # binary: the single row scores labels[1] against labels[0]
         return coef[0] if reason == 1 else -coef[0]
     return coef[reason] - coef[runner_up]
@@ -111,12 +112,12 @@ def contributions(model: ReasonModel, prepared: str, reason: int, runner_up: int
             _add_char_ngrams(totals, values, names, tokens)
         else:
             for index, value in values.items():
-                _add_words(totals, value, names[index].split())
+                _add_words(totals, value, names[index].replace("|", " ").split())
     return dict(totals)
 
 
 def _add_words(totals: dict[str, float], value: float, parts: list[str]) -> None:
-    """A word 1-2-gram; bigrams that reach into the appended cue tokens count for those cues."""
+    """A word 1-2-gram or a cue pair; parts that are cue tokens count for those cues."""
     cues = [p for p in parts if p.startswith("cue_")]
     if not cues:
         totals[" ".join(_token_phrase(p) for p in parts)] += value

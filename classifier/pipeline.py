@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
+from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
@@ -27,6 +28,16 @@ def word_ngrams(doc: str) -> list[str]:
     """
     tokens = doc.split()
     return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+
+
+def cue_pairs(doc: str) -> list[str]:
+    """Cue tokens of a preprocessed note and every pair of them (ideas that occur together).
+
+    >>> cue_pairs("chef entscheiden cue_about_boss cue_about_decide")
+    ['cue_about_boss', 'cue_about_decide', 'cue_about_boss|cue_about_decide']
+    """
+    cues = sorted({t for t in doc.split() if t.startswith("cue_")})
+    return cues + [f"{a}|{b}" for i, a in enumerate(cues) for b in cues[i + 1 :]]
 
 
 class CharNgrams:
@@ -144,34 +155,44 @@ class TokenTfidfVectorizer(TfidfVectorizer):
 
 def build_pipeline(
     *,
-    C: float = 1.0,
+    C: float | None = None,
     char_min: int = 3,
     char_max: int = 5,
     cues: bool = True,
     concepts: bool = True,
     function_words: str = "drop",
     char_weight: float = 1.0,
+    cue_weight: float = 1.0,
+    model: str = "svm",
     calibration_folds: int = 5,
     seed: int = 0,
 ) -> Pipeline:
     """Build the untrained reason classifier.
 
     Steps: ``prep`` (:class:`NotePreprocessor`, the spaCy step), ``features`` (TF-IDF of word
-    1-2-grams over lemmas plus character n-grams for typos and compounds), ``clf`` (a linear SVM
-    with sigmoid-calibrated probabilities, one final model so its weights can explain a note).
+    1-2-grams over lemmas, character n-grams for typos and compounds, and the cue tokens with
+    their pairs, weighted ``char_weight`` and ``cue_weight``), ``clf``: ``model="logreg"``, a
+    multinomial logistic regression (``C`` default 10) whose probabilities need no extra
+    calibration, or ``"svm"``, a linear SVM (``C`` default 1) with sigmoid-calibrated
+    probabilities. Either is one linear model, so its weights can explain a note.
     """
-    features = FeatureUnion(
-        [
-            ("words", TokenTfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=1)),
-            ("chars", TokenTfidfVectorizer(analyzer=CharNgrams(char_min, char_max), sublinear_tf=True, min_df=2)),
-        ],
-        transformer_weights={"words": 1.0, "chars": char_weight},
-    )
-    svm = LinearSVC(C=C, class_weight="balanced", random_state=seed)
-    clf = CalibratedClassifierCV(
-        svm,
-        method="sigmoid",
-        cv=StratifiedKFold(calibration_folds, shuffle=True, random_state=seed),
-        ensemble=False,
-    )
+    blocks = [
+        ("words", TokenTfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=1)),
+        ("chars", TokenTfidfVectorizer(analyzer=CharNgrams(char_min, char_max), sublinear_tf=True, min_df=2)),
+        ("cues", TokenTfidfVectorizer(analyzer=cue_pairs, sublinear_tf=True, min_df=2)),
+    ]
+    weights = {"words": 1.0, "chars": char_weight, "cues": cue_weight}
+    blocks = [(name, vectoriser) for name, vectoriser in blocks if weights[name]]
+    features = FeatureUnion(blocks, transformer_weights={name: weights[name] for name, _ in blocks})
+    if model == "logreg":
+        clf = LogisticRegression(C=10.0 if C is None else C, class_weight="balanced", max_iter=3000)
+    elif model == "svm":
+        clf = CalibratedClassifierCV(
+            LinearSVC(C=1.0 if C is None else C, class_weight="balanced", random_state=seed),
+            method="sigmoid",
+            cv=StratifiedKFold(calibration_folds, shuffle=True, random_state=seed),
+            ensemble=False,
+        )
+    else:
+        raise ValueError(f"Got model {model!r} but expected 'logreg' or 'svm'.")
     return Pipeline([("prep", NotePreprocessor(cues=cues, concepts=concepts, function_words=function_words)), ("features", features), ("clf", clf)])

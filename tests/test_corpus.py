@@ -1,6 +1,8 @@
 """The bundled corpus, the independent test set and the bundled model's quality on it."""
 
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -84,3 +86,28 @@ def test_retraining_the_corpus_reproduces_the_bundled_model(default_model):
     sample = load_corpus("independent_test.csv")["text"].tolist()[:300]
     assert np.allclose(model.predict_proba(sample), default_model.predict_proba(sample), atol=1e-6)
     assert json.loads(json.dumps(default_model.card["label_counts"])) == corpus["label"].value_counts().to_dict()
+
+
+REAL_PHRASES = Path(__file__).resolve().parents[1].parent / "shared" / "real_phrases" / "real_phrases_dev.csv"
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"[^\w]+", " ", str(text).lower()).strip()
+
+
+@pytest.mark.skipif(not REAL_PHRASES.exists(), reason="the real-phrases dev set (../shared/real_phrases) is not beside this checkout")
+def test_no_real_phrase_is_in_the_training_data():
+    dev = {_normalised(t) for t in pd.read_csv(REAL_PHRASES, dtype=str, keep_default_na=False)["text"]}
+    leaks = []
+    for path in sorted(data_path("").rglob("*.csv")):
+        texts = pd.read_csv(path, dtype=str, keep_default_na=False)["text"]
+        leaks += [f"{path.name}: {t[:60]}" for t in texts if _normalised(t) in dev]
+    assert not leaks, f"evaluation-only phrases in training/data: {leaks[:5]}"
+
+
+def test_every_register_is_in_corpus_and_test_set():
+    for name in ("corpus.csv", "independent_test.csv"):
+        counts = load_corpus(name).groupby(["register", "lang"]).size()
+        for register in ("rep_note", "buyer_quote", "formal", "summary"):
+            for lang in ("de", "en"):
+                assert counts.get((register, lang), 0) >= 100, (name, register, lang)
