@@ -29,14 +29,15 @@ from .corpus import load_corpus
 BASE: dict = {}
 CONFIGS: list[tuple[str, dict]] = [
     ("shipped", {}),
-    ("round 1 model (no concepts, function words kept)", {"concepts": False, "function_words": "keep"}),
+    ("round-1 model (no concept lexicon, function words kept, no cue pairs)", {"concepts": False, "function_words": "keep", "cue_weight": 0.0}),
     ("function words kept", {"function_words": "keep"}),
     ("no concept lexicon", {"concepts": False}),
-    ("no cue phrases", {"cues": False}),
-    ("character n-grams weighted 0.5", {"char_weight": 0.5}),
+    ("no cue-pair block", {"cue_weight": 0.0}),
+    ("no curated cue phrases", {"cues": False}),
     ("no character n-grams", {"char_weight": 0.0}),
-    ("C = 0.3", {"C": 0.3}),
-    ("C = 3", {"C": 3.0}),
+    ("character n-grams weighted 0.5", {"char_weight": 0.5}),
+    ("logistic regression instead of calibrated SVM", {"model": "logreg"}),
+    ("SVM C = 0.3", {"C": 0.3}),
 ]
 
 

@@ -1,0 +1,131 @@
+"""Build the bundled model and the README's accuracy section from its card.
+
+Usage::
+
+    python -m training.bundle [--dev ../shared/real_phrases/real_phrases_dev.csv] [--out models/default]
+    python -m training.bundle --readme          # rewrite README.md's accuracy block from the card
+
+Training: ``training/data/corpus.csv`` with its writer batches as groups (so the review
+threshold is chosen on notes of writers the model never saw), then scored on the independent
+test set (per register and language) and, where given, on labelled real-world phrases (per
+language). The README block between ``<!-- accuracy:start -->`` and ``<!-- accuracy:end -->`` is
+generated from the card, so the two cannot disagree (a test checks it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from classifier.persistence import bundled_model_dir
+
+from .corpus import CORPUS_FILE, TEST_FILE, data_path, files_sha256, load_corpus
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+BLOCK = re.compile(r"(<!-- accuracy:start -->\n)(.*?)(<!-- accuracy:end -->)", re.S)
+REGISTERS = {
+    "rep_note": "rep notes (shorthand)",
+    "buyer_quote": "buyer quotes",
+    "formal": "rule and picklist language",
+    "summary": "summaries and e-mail replies",
+}
+
+
+def build(out: str | Path, dev: str | None = None, seed: int = 0) -> dict:
+    """Train the bundled model, score it, save it to ``out``; returns its card."""
+    from classifier import save_model
+    from training.evaluate import evaluate
+    from training.train import train_model
+
+    corpus = load_corpus()
+    model = train_model(
+        corpus["text"], corpus["label"], seed=seed, groups=corpus["source"],
+        corpus_sha256=files_sha256([data_path(CORPUS_FILE)]), progress=lambda m: print(m, file=sys.stderr),
+    )
+    model.card["corpus_files"] = [f"training/data/{CORPUS_FILE}"]
+    test = load_corpus(TEST_FILE)
+    model.card["heldout"] = evaluate(model, test["text"].tolist(), test["label"].tolist(), by={"lang": test["lang"].tolist(), "register": test["register"].tolist()})
+    if dev:
+        frame = pd.read_csv(dev, dtype=str, keep_default_na=False)
+        model.card["real_phrases"] = evaluate(model, frame["text"].tolist(), frame["label"].tolist(), by={"lang": frame["lang"].tolist()})
+        model.card["real_phrases"]["file"] = Path(dev).name
+    save_model(model, out)
+    return model.card
+
+
+def _row(name: str, n: int, part: dict) -> str:
+    conf = part["confident"]
+    return (
+        f"| {name} | {n:,} | {part['macro_f1']:.3f} | {part['weak_f1']:.3f} | {part['accuracy']:.3f} | "
+        f"{conf['accuracy']:.1%} right on {conf['coverage']:.0%} |"
+    )
+
+
+def accuracy_table(card: dict) -> str:
+    """The README's accuracy table (markdown) from a model card."""
+    lines = [
+        "| data | notes | macro-F1 | weak-vs-valid F1 | accuracy | not flagged for review |",
+        "|---|---|---|---|---|---|",
+        _row("5-fold cross-validation on the training corpus", card["cv"]["n"], card["cv"]),
+    ]
+    if "cross_writer" in card:
+        lines.append(_row("cross-writer validation (each writer batch unseen)", card["cross_writer"]["n"], card["cross_writer"]))
+    held = card["heldout"]
+    lines.append(_row("**independent test set, all registers**", held["n"], held))
+    for register, title in REGISTERS.items():
+        part = held.get("by", {}).get("register", {}).get(register)
+        if part:
+            lines.append(_row(f"&nbsp;&nbsp;test set: {title}", part["n"], part))
+    real = card.get("real_phrases")
+    if real:
+        lines.append(_row("**real phrases from public pages (dev set)**", real["n"], real))
+        for lang, part in real.get("by", {}).get("lang", {}).items():
+            lines.append(_row(f"&nbsp;&nbsp;real phrases, {lang}", part["n"], part))
+    return "\n".join(lines) + "\n"
+
+
+def per_label_table(card: dict) -> str:
+    """F1 per label on the independent test set and the real phrases, side by side."""
+    held, real = card["heldout"]["per_label"], card.get("real_phrases", {}).get("per_label", {})
+    lines = ["| label | test set F1 | real phrases F1 | real phrases recall |", "|---|---|---|---|"]
+    for label, row in held.items():
+        other = real.get(label)
+        extra = f"{other['f1']:.3f} | {other['recall']:.3f}" if other else "- | -"
+        lines.append(f"| {label} | {row['f1']:.3f} | {extra} |")
+    return "\n".join(lines) + "\n"
+
+
+def readme_block(card: dict) -> str:
+    return accuracy_table(card) + "\nF1 per label:\n\n" + per_label_table(card)
+
+
+def write_readme(card: dict, path: Path = README) -> None:
+    text = path.read_text(encoding="utf-8")
+    if not BLOCK.search(text):
+        raise SystemExit(f"{path}: no <!-- accuracy:start --> ... <!-- accuracy:end --> block")
+    path.write_text(BLOCK.sub(lambda m: m.group(1) + readme_block(card) + m.group(3), text), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default=str(bundled_model_dir()))
+    parser.add_argument("--dev", help="labelled real-world phrases (text,label,lang) to score and record in the card")
+    parser.add_argument("--readme", action="store_true", help="only rewrite README.md's accuracy block from the card in --out")
+    args = parser.parse_args(argv)
+    if args.readme:
+        from classifier.persistence import read_card
+
+        card = read_card(args.out)
+    else:
+        card = build(args.out, args.dev)
+    write_readme(card)
+    print(readme_block(card))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
