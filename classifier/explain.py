@@ -31,6 +31,10 @@ PLACEHOLDERS = {
     "xxyear": ("year", "Jahr"),
     "xxnum": ("number", "Zahl"),
 }
+CONCEPT_PREFIX = {
+    "en": {"about": "idea: ", "negated": "negated idea: "},
+    "de": {"about": "Begriff: ", "negated": "verneinter Begriff: "},
+}
 CUE_NAMES_DE = {
     "authority": "Entscheidungsbefugnis",
     "money": "Geld",
@@ -75,6 +79,9 @@ def _feature_names(vectoriser) -> np.ndarray:
 
 def _token_phrase(token: str) -> str:
     """A model token as plain words: cues and placeholders spelled out, lemmas as they are."""
+    if token.startswith(("cue_about_", "cue_negated_")):
+        kind, _, concept = token[4:].partition("_")
+        return f"{CONCEPT_PREFIX['en'][kind]}{concept.replace('_', ' ')}"
     if token.startswith("cue_"):
         return CUE_PREFIX["en"] + token[4:].replace("_", " ")
     if token in PLACEHOLDERS:
@@ -177,6 +184,9 @@ def _localise(phrase: str, lang: str) -> str:
     """Cue and placeholder wording of an :func:`explain` phrase in ``lang``."""
     if lang != "de":
         return phrase
+    for kind, prefix in CONCEPT_PREFIX["en"].items():
+        if phrase.startswith(prefix):
+            return CONCEPT_PREFIX["de"][kind] + phrase[len(prefix):]
     if phrase.startswith(CUE_PREFIX["en"]):
         name = phrase[len(CUE_PREFIX["en"]) :]
         return CUE_PREFIX["de"] + CUE_NAMES_DE.get(name.replace(" ", "_"), name)

@@ -187,17 +187,19 @@ class NotePreprocessor(TransformerMixin, BaseEstimator):
         bilingual concept lexicon (:mod:`classifier.lexicon`).
     function_words : {"keep", "drop"}
         ``"drop"`` leaves pronouns, articles, auxiliaries and particles out of the model input
-        (negations stay); cue phrases are matched before they are dropped.
+        (negations stay); cue phrases are matched before they are dropped. Kept by default:
+        once the corpus holds buyer quotes and summaries, where such words occur under every
+        label, keeping them measured better (README, ablation).
     batch_size : int
         Notes per ``tokenizer.pipe`` batch.
 
     Examples
     --------
     >>> NotePreprocessor().transform(["<p>Kein Budget f&uuml;r Q3</p>"]).tolist()
-    ['kein budget xxquarter cue_money cue_about_money cue_about_time_later cue_negated_money cue_negated_time_later']
+    ['kein budget fuer xxquarter cue_money cue_about_money cue_about_time_later cue_negated_money cue_negated_time_later']
     """
 
-    def __init__(self, cues: bool = True, concepts: bool = True, function_words: str = "drop", batch_size: int = 1000):
+    def __init__(self, cues: bool = True, concepts: bool = True, function_words: str = "keep", batch_size: int = 1000):
         self.cues = cues
         self.concepts = concepts
         self.function_words = function_words

@@ -67,7 +67,7 @@ def test_explain_phrases_are_plain_words(model):
 
 
 def test_explain_text_in_english_and_german(model):
-    result = explain(model, "kein Budget dieses Jahr", top=3)
+    result = explain(model, "kein Budget dieses Jahr", top=6)
     english, german = explain_text(result), explain_text(result, "de")
     assert english.startswith(f"no_budget ({result['confidence']:.2f}) rather than {result['runner_up']}")
     assert "because of:" in english and "'budget' (+" in english

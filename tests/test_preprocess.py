@@ -12,7 +12,7 @@ from classifier.preprocess import NotePreprocessor, note_tokens
 
 def test_preprocessor_follows_sklearn_conventions():
     prep = NotePreprocessor(cues=False, batch_size=7)
-    assert prep.get_params() == {"cues": False, "concepts": True, "function_words": "drop", "batch_size": 7}
+    assert prep.get_params() == {"cues": False, "concepts": True, "function_words": "keep", "batch_size": 7}
     copy = clone(prep)
     assert copy.get_params() == prep.get_params() and copy is not prep
     assert prep.fit(["a"]) is prep
@@ -68,7 +68,7 @@ def test_concepts_join_synonyms_across_languages_and_registers():
 
 
 def test_function_words_dropped_but_negations_kept():
-    tokens = NotePreprocessor(cues=False, concepts=False).transform(["I'm not the one who decides"])[0].split()
+    tokens = NotePreprocessor(cues=False, concepts=False, function_words="drop").transform(["I'm not the one who decides"])[0].split()
     assert "not" in tokens and not {"i", "be", "the"} & set(tokens)
     kept = NotePreprocessor(cues=False, concepts=False, function_words="keep").transform(["I'm not the one"])[0].split()
     assert {"i", "be", "not"} <= set(kept)

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m training.ablation --dev ../shared/real_phrases/real_phrases_dev.csv [--test] [--only NAME ...]
+    python -m training.ablation --dev ../shared/real_phrases/real_phrases_dev.csv [--test] [--only NAME ...] [--readme]
 
 Every configuration is :func:`classifier.pipeline.build_pipeline` with some parameters changed
 from the shipped ones (``BASE``). For each it prints stratified 5-fold cross-validated macro-F1
@@ -31,6 +31,7 @@ CONFIGS: list[tuple[str, dict]] = [
     ("shipped", {}),
     ("round-1 model (no concept lexicon, function words kept, no cue pairs)", {"concepts": False, "function_words": "keep", "cue_weight": 0.0}),
     ("function words kept", {"function_words": "keep"}),
+    ("function words kept, no cue-pair block", {"function_words": "keep", "cue_weight": 0.0}),
     ("no concept lexicon", {"concepts": False}),
     ("no cue-pair block", {"cue_weight": 0.0}),
     ("no curated cue phrases", {"cues": False}),
@@ -71,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--test", action="store_true", help="also score the independent test set per register")
     parser.add_argument("--only", nargs="*", help="configuration names to run (substring match)")
     parser.add_argument("--cv", type=int, default=5)
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md's ablation block")
     args = parser.parse_args(argv)
     corpus = load_corpus()
     evals = {f"dev{i + 1}" if len(args.dev) > 1 else "dev": pd.read_csv(p, dtype=str, keep_default_na=False) for i, p in enumerate(args.dev)}
@@ -83,17 +85,30 @@ def main(argv: list[str] | None = None) -> int:
         row = {"configuration": name, **run(params, corpus, evals, args.cv)}
         rows.append(row)
         print(" | ".join(f"{k}={v}" for k, v in row.items()), file=sys.stderr, flush=True)
-    table = pd.DataFrame(rows).set_index("configuration")
-    print(table.to_markdown() if _has_tabulate() else table.to_string())
+    table = markdown_table(rows)
+    print(table)
+    if args.readme:
+        _write_readme(table)
     return 0
 
 
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
+def markdown_table(rows: list[dict]) -> str:
+    """Rows of :func:`run` figures as a markdown table, one column per figure."""
+    columns = list(dict.fromkeys(k for row in rows for k in row if k != "configuration"))
+    lines = ["| configuration | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    for row in rows:
+        lines.append(f"| {row['configuration']} | " + " | ".join(f"{row[c]:.3f}" if c in row else "" for c in columns) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _write_readme(table: str) -> None:
+    import re
+
+    from .bundle import README
+
+    text = README.read_text(encoding="utf-8")
+    block = re.compile(r"(<!-- ablation:start -->\n)(.*?)(<!-- ablation:end -->)", re.S)
+    README.write_text(block.sub(lambda m: m.group(1) + table + m.group(3), text), encoding="utf-8")
 
 
 if __name__ == "__main__":
