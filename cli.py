@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from importlib import metadata
 
 import click
 
@@ -21,13 +20,6 @@ ROLE_OPTIONS = {
     "status": ("--status-column", "Column with the lead status."),
     "picklist": ("--picklist-column", "Column with a picklist rejection reason."),
 }
-
-
-def _version() -> str:
-    try:
-        return metadata.version("rejection-radar")
-    except metadata.PackageNotFoundError:
-        return "dev"
 
 
 class RadarGroup(click.Group):
@@ -57,10 +49,7 @@ def _roles(kwargs: dict) -> dict[str, str]:
 
 
 def _exit_now() -> None:
-    """End a finished command at once: tearing down lemma tables and caches takes 0.3 s or more.
-
-    Only in a real process (not under a test runner that captures output), after flushing.
-    """
+    """End a finished command at once (teardown of lemma tables costs 0.3 s), but not under a test runner."""
     import os
 
     if sys.stdout is sys.__stdout__:
@@ -69,17 +58,13 @@ def _exit_now() -> None:
         os._exit(0)
 
 
-def _notice(message: str) -> None:
-    click.echo(message, err=True)
+def _notice(*messages: str) -> None:
+    for message in messages:
+        click.echo(message, err=True)
 
 
-model_option = click.option(
-    "--model",
-    "model_dir",
-    type=click.Path(file_okay=False),
-    envvar="REJECTION_RADAR_MODEL",
-    help="Model directory (default: $REJECTION_RADAR_MODEL, else the bundled model).",
-)
+model_option = click.option("--model", "model_dir", type=click.Path(file_okay=False), envvar="REJECTION_RADAR_MODEL",
+                            help="Model name or directory (default: $REJECTION_RADAR_MODEL, else your default model).")
 
 
 def _load(model_dir):
@@ -89,7 +74,7 @@ def _load(model_dir):
 
 
 @click.group(cls=RadarGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), "--version", prog_name="rejection-radar")
+@click.version_option(package_name="rejection-radar", prog_name="rejection-radar")
 def cli():
     """Sort CRM rejection notes into reasons and show which rejections to challenge.
 
@@ -129,8 +114,7 @@ def classify(export, output, text, jobs, with_explanation, model_dir, **kwargs):
         weak = "weak" if row["weak"] else "valid"
         click.echo(f"{row['reason']}\t{row['confidence']:.2f}\t{weak}\t{row['challenge']}")
         if with_explanation:
-            from classifier.explain import explain as explain_note
-            from classifier.explain import explain_text
+            from classifier.explain import explain as explain_note, explain_text
 
             result = explain_note(model, text)
             click.echo(explain_text(result, result["note_lang"]))
@@ -138,46 +122,19 @@ def classify(export, output, text, jobs, with_explanation, model_dir, **kwargs):
         return
     if not export:
         raise click.UsageError("missing EXPORT (a CSV/Excel file or -) or --text.")
-    from classifier.io import TableWriter, open_export
-    from classifier.output import add_predictions
+    from classifier.classify import classify_export
+    from classifier.exports import open_export
 
     model = _load(model_dir)
     reader = open_export(export, roles=roles)
-    for message in reader.notices:
-        _notice(message)
-    shown = len(reader.notices)
-    total = empty = 0
-    with TableWriter(output, forbid=[export]) as writer, model.workers(jobs):
-        with click.progressbar(length=reader.total_rows or 0, label="classifying", file=sys.stderr) as bar:
-            batches = ((chunk, chunk.note_text().tolist()) for chunk in reader)
-            for chunk, predictions in model.classify_stream(batches):
-                classified = add_predictions(chunk, model, predictions)
-                if with_explanation:
-                    classified["explanation"] = _explanations(model, chunk.note_text().tolist())
-                writer.write(classified)
-                total += len(classified)
-                empty += int(chunk.is_empty_note().sum())
-                bar.update(len(classified))
-    for message in reader.notices[shown:] + list(writer.notices):
-        _notice(message)
-    if empty:
-        _notice(f"{empty} notes carry no reason at all (empty, '-', 'n/a' ...): labelled other without the model")
-    _notice(f"classified {total} rows" + (f" into {output}" if output else ""))
+    _notice(*reader.notices)
+    with click.progressbar(length=reader.total_rows or 0, label="classifying", file=sys.stderr) as bar:
+        result = classify_export(reader, model, output, jobs=jobs, explain=with_explanation, progress=bar.update, forbid=[export])
+    _notice(*result.notices)
+    if result.empty_notes:
+        _notice(f"{result.empty_notes} notes carry no reason at all (empty, '-', 'n/a' ...): labelled other without the model")
+    _notice(f"classified {result.rows} rows" + (f" into {output}" if output else ""))
     _exit_now()
-
-
-def _explanations(model, notes: list[str]) -> list[str]:
-    """One compact line per note: the phrases for its reason and against the runner-up."""
-    from classifier.explain import explain as explain_note
-
-    cache: dict[str, str] = {}
-    for note in notes:
-        if note not in cache:
-            result = explain_note(model, note, top=4)
-            pro = ", ".join(f"{p} ({w:+.2f})" for p, w in result["for"])
-            con = ", ".join(f"{p} ({w:+.2f})" for p, w in result["against"])
-            cache[note] = f"{pro}" + (f" | against: {con}" if con else "")
-    return [cache[n] for n in notes]
 
 
 @cli.command()
@@ -205,80 +162,24 @@ def train(data, out_dir, mode, weight, seed, taxonomy_file, text_column, label_c
         rejection-radar train my_labels.csv --with-default-corpus --out models/acme
         rejection-radar train training/data/corpus.csv --out models/mine
     """
-    import pandas as pd
-
     from classifier import load_taxonomy, save_model
-    from training.corpus import files_sha256, read_labelled
-    from training.evaluate import evaluate
-    from training.retrain import retrain
-    from training.train import train_model
+    from training.evaluate import format_scores
+    from training.retrain import format_comparison, train_files
 
     taxonomy = load_taxonomy(taxonomy_file)
-    frame = pd.concat([read_labelled(p, text_column, label_column) for p in data], ignore_index=True)
+    if mode == "with" and taxonomy_file and set(taxonomy.labels) != set(load_taxonomy().labels):
+        raise click.UsageError("--with-default-corpus needs the bundled labels; with your own taxonomy use --only-my-data.")
+    model = train_files(
+        data, taxonomy=taxonomy, mode=mode, weight=weight, seed=seed, text_column=text_column, label_column=label_column,
+        heldout=heldout, current=model_dir if mode else None, progress=_notice,
+    )
     if mode:
-        if mode == "with" and taxonomy_file and set(taxonomy.labels) != set(load_taxonomy().labels):
-            raise click.UsageError("--with-default-corpus needs the bundled labels; with your own taxonomy use --only-my-data.")
-        current = _load_current(model_dir)
-        model = retrain(
-            frame, current=current, with_default_corpus=mode == "with", weight=weight, taxonomy=taxonomy,
-            seed=seed, progress=_notice,
-        )
-        model.card["corpus_sha256"] = files_sha256(data)
-        click.echo(_format_comparison(model.card["comparison"]))
-    else:
-        groups = frame["source"].tolist() if "source" in frame.columns else None
-        model = train_model(
-            frame["text"].tolist(), frame["label"].tolist(), taxonomy=taxonomy, seed=seed, groups=groups,
-            corpus_sha256=files_sha256(data), progress=_notice,
-        )
-    model.card["corpus_files"] = [click.format_filename(p) for p in data]
-    click.echo(_format_scores(model.card["cv"], "5-fold cross-validation"))
+        click.echo(format_comparison(model.card["comparison"]))
+    click.echo(format_scores(model.card["cv"], "5-fold cross-validation"))
     if heldout:
-        test = read_labelled(heldout, text_column, label_column)
-        model.card["heldout"] = evaluate(model, test["text"].tolist(), test["label"].tolist())
-        click.echo(_format_scores(model.card["heldout"], f"held-out {click.format_filename(heldout)}"))
+        click.echo(format_scores(model.card["heldout"], f"held-out {click.format_filename(heldout)}"))
     save_model(model, out_dir)
     _notice(f"model written to {out_dir}" + (f"; make it your default with `rejection-radar promote {out_dir}`" if mode else ""))
-
-
-def _load_current(model_dir):
-    """The model to compare against; None (with a notice) when there is none."""
-    from classifier import ModelError, load_model
-
-    try:
-        return load_model(model_dir)
-    except ModelError as e:
-        _notice(f"no current model to compare with ({e})")
-        return None
-
-
-def _format_comparison(comparison: dict) -> str:
-    lines = []
-    for name, title in (("company", "your held-out notes"), ("independent", "independent test set")):
-        part = comparison.get(name)
-        if not part:
-            continue
-        before, after = part["before"], part["after"]
-        lines.append(f"{title} (n={part['n']}): before -> after")
-        keys = [("macro_f1", "macro-F1"), ("weak_f1", "weak-vs-valid F1"), ("accuracy", "accuracy")]
-        for key, label in keys:
-            old = before[key] if before else None
-            new = after[key] if after else None
-            diff = f"{new - old:+.3f}" if old is not None and new is not None else ""
-            lines.append(f"  {label:24} {_fmt(old):>7} -> {_fmt(new):>7}  {diff}")
-        if after:
-            lines.append(f"  {'per label (F1)':24}")
-            for label, row in after["per_label"].items():
-                if row["support"] == 0:
-                    continue
-                old = before["per_label"].get(label, {}).get("f1") if before else None
-                diff = f"{row['f1'] - old:+.3f}" if old is not None else ""
-                lines.append(f"    {label:22} {_fmt(old):>7} -> {_fmt(row['f1']):>7}  {diff}")
-    return "\n".join(lines) if lines else "no held-out company notes to compare on (fewer than 20 notes)"
-
-
-def _fmt(value) -> str:
-    return "-" if value is None else f"{value:.3f}"
 
 
 @cli.command()
@@ -295,16 +196,9 @@ def promote(directory, name, force):
     Example:
         rejection-radar promote models/acme
     """
-    from classifier.persistence import promote_model, read_card
+    from classifier.persistence import promote_model
 
-    company = read_card(directory).get("comparison", {}).get("company")
-    if company and company.get("before") and company.get("after"):
-        before, after = company["before"]["macro_f1"], company["after"]["macro_f1"]
-        if after < before and not force:
-            raise click.ClickException(
-                f"{directory} is worse on your held-out notes (macro-F1 {after:.3f} vs {before:.3f}); use --force to promote anyway."
-            )
-    target = promote_model(directory, name)
+    target = promote_model(directory, name, force=force)
     _notice(f"{directory} is now your default model (installed as {target})")
 
 
@@ -317,26 +211,10 @@ def models(as_json):
     Example:
         rejection-radar models
     """
-    from classifier.persistence import installed_models
+    from classifier.persistence import format_installed, installed_models
 
     entries = installed_models()
-    if as_json:
-        click.echo(json.dumps(entries, indent=2, ensure_ascii=False, default=str))
-        return
-    for entry in entries:
-        card = entry["card"]
-        mark = "*" if entry["default"] else " "
-        if entry["error"]:
-            click.echo(f"{mark} {entry['name']:20} {entry['error']}")
-            continue
-        held = card.get("heldout", {}).get("macro_f1")
-        company = (card.get("comparison", {}).get("company") or {}).get("after") or {}
-        figures = [f"cv macro-F1 {card['cv']['macro_f1']:.3f}" if "cv" in card else "", f"held-out {held:.3f}" if held else "",
-                   f"your notes {company['macro_f1']:.3f}" if company else ""]
-        click.echo(
-            f"{mark} {entry['name']:20} {card.get('created', '?')[:10]}  {card.get('n_train', '?')} notes, "
-            f"{len(card.get('labels', []))} labels  {'  '.join(f for f in figures if f)}  {entry['path']}"
-        )
+    click.echo(json.dumps(entries, indent=2, ensure_ascii=False, default=str) if as_json else format_installed(entries))
 
 
 @cli.command()
@@ -359,22 +237,11 @@ def evaluate(data, model_dir, text_column, label_column, by, as_json):
         rejection-radar evaluate training/data/independent_test.csv --by register
         rejection-radar evaluate my_labelled_notes.xlsx --json
     """
-    from training.corpus import read_labelled
-    from training.evaluate import evaluate as run_evaluation
+    from training.evaluate import evaluate_file, format_breakdown, format_confusion, format_scores
 
-    model = _load(model_dir)
-    frame = read_labelled(data, text_column, label_column)
-    missing = [c for c in by if c not in frame.columns]
-    if missing:
-        raise click.BadParameter(f"{click.format_filename(data)} has no column {missing[0]!r}; columns: {', '.join(map(str, frame.columns))}.", param_hint="--by")
-    groups = {c: frame[c].tolist() for c in dict.fromkeys((["lang"] if "lang" in frame.columns else []) + list(by))}
-    result = run_evaluation(model, frame["text"].tolist(), frame["label"].tolist(), by=groups)
-    if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False))
-        return
-    click.echo(_format_scores(result, click.format_filename(data)))
-    click.echo(_format_breakdown(result))
-    click.echo(_format_confusion(result["confusion"]))
+    result = evaluate_file(data, _load(model_dir), text_column=text_column, label_column=label_column, by=by)
+    text = "\n".join([format_scores(result, click.format_filename(data)), format_breakdown(result), format_confusion(result["confusion"])])
+    click.echo(json.dumps(result, ensure_ascii=False) if as_json else text)
 
 
 @cli.command()
@@ -387,29 +254,10 @@ def info(model_dir, as_json):
     Example:
         rejection-radar info
     """
-    from classifier import load_model
+    from classifier.persistence import describe_model
 
-    model = load_model(model_dir)
-    card = model.card
-    if as_json:
-        click.echo(json.dumps(card, indent=2, ensure_ascii=False))
-        return
-    click.echo(f"model:     {card['path']}")
-    click.echo(f"created:   {card.get('created', '?')}   seed {card.get('seed', '?')}   trained on {card.get('n_train', '?')} notes")
-    versions = card.get("versions", {})
-    click.echo("libraries: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
-    click.echo(f"threshold: {model.threshold:.2f} (below it a note is marked needs_review)")
-    for name in ("cv", "heldout"):
-        if name in card:
-            part = card[name]
-            conf = part.get("confident", {})
-            click.echo(
-                f"{name:9}  macro-F1 {part['macro_f1']:.3f}  weak-vs-valid F1 {part['weak_f1']:.3f}  "
-                f"confident part: accuracy {conf.get('accuracy', 0):.3f} on {conf.get('coverage', 0):.0%} of notes"
-            )
-    click.echo("labels:")
-    for reason in model.taxonomy.reasons:
-        click.echo(f"  {reason.label:24} {'weak ' if reason.weak else 'valid'}  {reason.description}")
+    model = _load(model_dir)
+    click.echo(json.dumps(model.card, indent=2, ensure_ascii=False) if as_json else describe_model(model))
 
 
 @cli.command()
@@ -424,8 +272,7 @@ def explain(note, top, lang, model_dir):
     Example:
         rejection-radar explain "NDM, hängt an der Zentrale"
     """
-    from classifier.explain import explain as explain_note
-    from classifier.explain import explain_text
+    from classifier.explain import explain as explain_note, explain_text
 
     result = explain_note(_load(model_dir), note, top=top)
     click.echo(explain_text(result, lang or result["note_lang"]))
@@ -450,20 +297,13 @@ def review_queue(export, count, output, seed, model_dir, **kwargs):
     Example:
         rejection-radar review-queue export.csv -n 200 -o to_label.xlsx
     """
-    import pandas as pd
-
-    from classifier.io import write_table
-    from training.review import review_queue as pick
+    from classifier.exports import write_table
+    from training.review import review_export
 
     model = _load(model_dir)
     source = _read_export(export, _roles(kwargs))
     with model.workers():
-        picks = pick(model, source.note_text().tolist(), count, seed=seed)
-    frame = source.frame.iloc[picks.index].reset_index(drop=True)
-    names = {c: c if c not in frame.columns else f"{c}_radar" for c in picks.columns}
-    out = pd.concat([frame, picks.reset_index(drop=True).rename(columns=names)], axis=1)
-    if source.roles.get("note") != "text":
-        out.insert(len(frame.columns), "text", source.note_text().iloc[picks.index].to_numpy())
+        out = review_export(model, source, count, seed=seed)
     write_table(out, output, forbid=[export])
     _notice(f"{len(out)} notes to label" + (f" written to {output}" if output else "") + "; correct the `label` column, then run train --with-default-corpus")
 
@@ -487,66 +327,41 @@ def audit(data, output, taxonomy_file, text_column, label_column, seed):
         rejection-radar audit my_labels.csv -o suspicious.csv
     """
     from classifier import load_taxonomy
-    from classifier.io import write_table
-    from training.audit import audit_labels
+    from classifier.exports import write_table
+    from training.audit import audit_frame
     from training.corpus import read_labelled
 
     frame = read_labelled(data, text_column, label_column)
     _notice(f"cross-validating {len(frame)} labelled notes")
-    flagged = audit_labels(frame["text"].tolist(), frame["label"].tolist(), taxonomy=load_taxonomy(taxonomy_file), seed=seed)
-    out = frame.loc[flagged.index].copy()
-    for column in ("suggested", "p_given", "p_suggested", "score"):
-        out[column] = flagged[column].to_numpy()
-    write_table(out.reset_index(drop=True), output, forbid=[data])
+    out = audit_frame(frame, load_taxonomy(taxonomy_file), seed=seed)
+    write_table(out, output, forbid=[data])
     _notice(f"{len(out)} labels disagree with a confident out-of-fold prediction" + (f"; written to {output}" if output else ""))
 
 
-REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json", ".txt": "table"}
 
 
 def _read_export(path, roles):
     """Read a whole export and say on stderr how it was read."""
-    from classifier.io import read_export
+    from classifier.exports import read_export
 
     export = read_export(path, roles=roles)
-    for message in export.notices:
-        _notice(message)
+    _notice(*export.notices)
     return export
 
 
 def _analyse(export_path, roles, model_dir, picklist_map=None):
     """Read an export, classify it (or reuse a classified file's columns) and return the rejections frame."""
-    from classifier.report import analyse_export
+    from classifier.reports import analyse_export, read_picklist_map
 
     model = _load(model_dir)
     export = _read_export(export_path, roles)
-    mapping = _read_picklist_map(picklist_map) if picklist_map else None
+    mapping = read_picklist_map(picklist_map) if picklist_map else None
     with click.progressbar(length=len(export.frame), label="classifying", file=sys.stderr) as bar, model.workers():
         frame = analyse_export(export, model, mapping, progress=bar.update)
     skipped = int((~frame["is_rejection"]).sum())
     if skipped:
         _notice(f"skipped {skipped} rows whose status says they are not rejections")
     return frame, model, export
-
-
-def _read_picklist_map(path) -> dict[str, str]:
-    from classifier.io import read_export
-
-    export = read_export(path, require_note=False)
-    columns = list(export.frame.columns)
-    if len(columns) < 2:
-        raise click.BadParameter(f"{path} needs two columns: picklist value and label.", param_hint="--picklist-map")
-    return dict(zip(export.frame[columns[0]], export.frame[columns[1]].str.strip()))
-
-
-def _write_text(text: str, output, source) -> None:
-    from classifier.writers import write_text
-
-    if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
-        return
-    write_text(text, output, forbid=[source])
-    _notice(f"report written to {output}")
 
 
 @cli.command()
@@ -576,42 +391,20 @@ def report(export, period, by, since, until, fmt, output, lang, no_redact, pickl
     """
     from pathlib import Path
 
-    from classifier.drift import drift_check
-    from classifier.render import to_html, to_markdown, to_table
-    from classifier.report import build_report
-    from classifier.trends import AlertRules
+    from classifier.errors import InputError
+    from classifier.exports.writer import write_text
+    from classifier.reports import SUFFIXES, export_report, render
 
-    roles = _roles(kwargs)
-    frame, model, source_export = _analyse(export, roles, model_dir, picklist_map)
-    groups = []
-    for name in by or ("owner", "source"):
-        if name in ("owner", "source"):
-            if name in source_export.roles:
-                groups.append(name)
-            elif by:
-                raise click.UsageError(f"--by {name}: no {name} column detected; name it with --{name}-column.")
-        elif name in source_export.frame.columns:
-            frame[name] = source_export.frame[name].astype(str)
-            groups.append(name)
-        else:
-            raise click.BadParameter(f"no column {name!r}; columns are {', '.join(source_export.frame.columns)}.", param_hint="--by")
-    if not fmt:
-        fmt = REPORT_FORMATS.get(Path(output).suffix.lower(), "table") if output else "table"
-    rejections = frame[frame["is_rejection"]]
-    drift = drift_check(model, rejections["note"].tolist(), float(rejections["needs_review"].mean() or 0.0)) if len(rejections) else None
-    result = build_report(
-        frame, model.taxonomy, period=period, by=tuple(groups), lang=lang, since=since, until=until,
-        rules=AlertRules(min_n=min_n), model_card=model.card, redact_notes=not no_redact, drift=drift,
-    )
-    if fmt == "json":
-        text = json.dumps(result, ensure_ascii=False, indent=2, default=str)
-    elif fmt == "markdown":
-        text = to_markdown(result, model.taxonomy)
-    elif fmt == "html":
-        text = to_html(result, model.taxonomy)
-    else:
-        text = to_table(result, model.taxonomy, color=output is None and sys.stdout.isatty())
-    _write_text(text, output, export)
+    frame, model, source_export = _analyse(export, _roles(kwargs), model_dir, picklist_map)
+    try:
+        result = export_report(frame, source_export, model, period=period, by=tuple(by), lang=lang, since=since, until=until,
+                               min_n=min_n, redact_notes=not no_redact)
+    except InputError as e:
+        raise click.BadParameter(str(e), param_hint="--by") from e
+    fmt = fmt or (SUFFIXES.get(Path(output).suffix.lower(), "table") if output else "table")
+    write_text(render(result, fmt, model.taxonomy, color=output is None and sys.stdout.isatty()), output, forbid=[export])
+    if output:
+        _notice(f"report written to {output}")
 
 
 @cli.command()
@@ -635,8 +428,8 @@ def challenge(export, output, owner, source, since, min_confidence, redact, mode
         rejection-radar challenge export.csv -o reopen.xlsx
         rejection-radar challenge export.csv --owner "Maria Schneider" --since 2026-10-01
     """
-    from classifier.io import write_table
-    from classifier.report import challenge_list
+    from classifier.exports import write_table
+    from classifier.reports import challenge_list
 
     roles = _roles(kwargs)
     frame, model, _ = _analyse(export, roles, model_dir)
@@ -645,52 +438,6 @@ def challenge(export, output, owner, source, since, min_confidence, redact, mode
     )
     write_table(leads, output, forbid=[export])
     _notice(f"{len(leads)} weak rejections to challenge" + (f" written to {output}" if output else ""))
-
-
-def _format_scores(result: dict, title: str) -> str:
-    lines = [
-        f"{title}: n={result['n']}  accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
-        f"weak-vs-valid F1 {result['weak_f1']:.3f}",
-        f"  {'label':24} {'prec':>6} {'recall':>6} {'f1':>6} {'n':>6}",
-    ]
-    for label, row in result["per_label"].items():
-        lines.append(f"  {label:24} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f} {row['support']:6d}")
-    conf = result.get("confident")
-    if conf:
-        lines.append(
-            f"  confident part (confidence >= {conf['threshold']:.2f}): accuracy {conf['accuracy']:.3f} "
-            f"on {conf['coverage']:.0%} of notes"
-        )
-    return "\n".join(lines)
-
-
-def _format_breakdown(result: dict) -> str:
-    """Per-group figures, the coverage/accuracy trade-off and the costliest confusions."""
-    lines = []
-    for column, groups in result.get("by", {}).items():
-        lines.append(f"by {column}:")
-        for value, row in groups.items():
-            conf = row["confident"]
-            lines.append(
-                f"  {value:24} n={row['n']:<5d} accuracy {row['accuracy']:.3f}  macro-F1 {row['macro_f1']:.3f}  "
-                f"weak-vs-valid F1 {row['weak_f1']:.3f}  not flagged: {conf['accuracy']:.3f} right on {conf['coverage']:.0%}"
-            )
-    if result.get("tradeoff"):
-        lines.append("coverage/accuracy trade-off (keep the most confident notes, flag the rest for review):")
-        lines += [f"  keep {row['coverage']:4.0%}  (confidence >= {row['threshold']:.2f}): accuracy {row['accuracy']:.3f}" for row in result["tradeoff"]]
-    if result.get("costly_pairs"):
-        lines.append("costliest confusions (true -> predicted):")
-        lines += [f"  {p['n']:4d}  {p['true']} -> {p['predicted']}" for p in result["costly_pairs"]]
-    return "\n".join(lines)
-
-
-def _format_confusion(confusion: dict) -> str:
-    labels = confusion["labels"]
-    short = [label[:6] for label in labels]
-    lines = ["confusion matrix (rows: true, columns: predicted)", " " * 24 + " ".join(f"{s:>6}" for s in short)]
-    for label, row in zip(labels, confusion["matrix"]):
-        lines.append(f"{label:24}" + " ".join(f"{v:6d}" for v in row))
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -71,12 +71,8 @@ def stages(src: Path, column: str) -> dict:
         from classifier.language import detect_language
         from classifier.model import EMPTY_REASON
         from classifier.normalize import clean, is_empty_note, mask
-        from classifier.preprocess import LANGS, MAX_CHARS, NotePreprocessor, _cue_matcher, _is_word, _lemmatiser, cue_tokens, load_nlp
-
-        try:
-            from classifier.preprocess import batch_cue_tokens
-        except ImportError:  # older code: one matcher call per note
-            batch_cue_tokens = None
+        from classifier.lexicon import concept_tokens
+        from classifier.preprocess import LANGS, MAX_CHARS, NotePreprocessor, _cue_matcher, _lemmatiser, batch_cue_tokens, load_nlp
     with clock("load model (checksum + unpickle)"):
         model = load_model()
     with clock("load spaCy (blank de/en + lookups) + cue matcher"):
@@ -108,20 +104,15 @@ def stages(src: Path, column: str) -> dict:
         for lang in LANGS:
             lemma = _lemmatiser(lang)
             index, lang_docs = docs[lang]
-            if hasattr(lemma, "by_orth"):  # the current code: Doc.to_array, lemma by orth hash
-                strings = load_nlp(lang).vocab.strings
-                for i, doc in zip(index, lang_docs):
-                    rows = doc.to_array(["ORTH", "IS_PUNCT", "IS_SPACE"]).tolist() if len(doc) else []
-                    tokens[i] = [lemma.by_orth(o, strings) for o, punct, space in rows if not (punct or space)]
-            else:
-                for i, doc in zip(index, lang_docs):
-                    tokens[i] = [lemma(t.text) for t in doc if _is_word(t)]
+            strings = load_nlp(lang).vocab.strings
+            for i, doc in zip(index, lang_docs):
+                rows = doc.to_array(["ORTH", "IS_PUNCT", "IS_SPACE"]).tolist() if len(doc) else []
+                tokens[i] = [lemma.by_orth(o, strings) for o, punct, space in rows if not (punct or space)]
     del docs
     with clock("cue matcher (Doc + PhraseMatcher)"):
-        if batch_cue_tokens is not None:  # the current code: one matcher call per 1000 notes
-            cues = [c for start in range(0, len(tokens), 1000) for c in batch_cue_tokens(tokens[start : start + 1000])]
-        else:
-            cues = [cue_tokens(t) for t in tokens]
+        cues = [c for start in range(0, len(tokens), 1000) for c in batch_cue_tokens(tokens[start : start + 1000])]
+    with clock("concept lexicon"):
+        cues = [c + concept_tokens(t) for t, c in zip(tokens, cues)]
     with clock("join lemma strings"):
         prepared = [" ".join(t + c) for t, c in zip(tokens, cues)]
     check = NotePreprocessor().transform(todo[:2000]).tolist()

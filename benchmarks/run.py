@@ -139,7 +139,7 @@ WORKERS = {"classify_api": work_classify_api, "preprocess": work_preprocess, "to
 def cli_works() -> tuple[bool, str]:
     """Can ``cli.py classify FILE -o OUT`` classify the example export?"""
     if not (REPO / "classifier" / "io.py").exists():
-        return False, "classifier/io.py is missing, so `classify FILE` cannot read files yet"
+        return False, "classifier/exports/reader.py is missing, so `classify FILE` cannot read files yet"
     out = DATA / "cli_check.csv"
     try:
         run_measured([sys.executable, str(CLI), "classify", str(REPO / "examples" / "crm_export.csv"), "-o", str(out)])

@@ -4,12 +4,12 @@
 >>> classify_notes(["kein Budget bis Q3"], load_model())      # doctest: +SKIP
 """
 
-from .errors import InputError, ModelError, RadarError
-from .model import ReasonModel, classify_notes
-from .persistence import load_model, save_model
-from .pipeline import build_pipeline
-from .preprocess import NotePreprocessor
-from .taxonomy import Taxonomy, load_taxonomy
+from classifier.errors import InputError, ModelError, RadarError
+from classifier.model import ReasonModel, classify_notes
+from classifier.persistence import load_model, save_model
+from classifier.pipeline import build_pipeline
+from classifier.preprocess import NotePreprocessor
+from classifier.taxonomy import Taxonomy, load_taxonomy
 
 __all__ = [
     "InputError",

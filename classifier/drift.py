@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .model import ReasonModel
+from classifier.model import ReasonModel
+from classifier.pipeline import preprocessor
 
 SAMPLE = 5_000
 FACTOR = 2.0
@@ -41,7 +42,7 @@ def drift_check(model: ReasonModel, notes: Sequence[str], needs_review_share: fl
         return None
     rng = np.random.default_rng(seed)
     sample = [notes[i] for i in rng.choice(len(notes), size=min(SAMPLE, len(notes)), replace=False)]
-    prepared = model.pipeline[0].transform(sample)
+    prepared = preprocessor(model.pipeline).transform(sample)
     oov = unseen_share(prepared, model_vocabulary(model))
 
     def high(value: float, expected: float | None) -> bool:

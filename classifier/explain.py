@@ -14,9 +14,9 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from .model import EMPTY_REASON, ReasonModel
-from .normalize import is_empty_note
-from .pipeline import CharNgrams
+from classifier.model import EMPTY_REASON, ReasonModel
+from classifier.normalize import is_empty_note
+from classifier.pipeline import CharNgrams, after_preprocessing, preprocessor
 
 CUE_PREFIX = {"en": "curated cue: ", "de": "Stichwortliste: "}
 PLACEHOLDERS = {
@@ -91,7 +91,7 @@ def _token_phrase(token: str) -> str:
 
 def _pair_weights(model: ReasonModel, reason: int, runner_up: int) -> np.ndarray:
     """``coef[reason] - coef[runner_up]`` of the final linear model (one row per label, or one for two labels)."""
-    clf = model.pipeline[-1]
+    clf = model.pipeline.named_steps["clf"]
     coef = clf.calibrated_classifiers_[0].estimator.coef_ if hasattr(clf, "calibrated_classifiers_") else clf.coef_
     if coef.shape[0] == 1:  # binary: the single row scores labels[1] against labels[0]
         return coef[0] if reason == 1 else -coef[0]
@@ -105,11 +105,12 @@ def contributions(model: ReasonModel, prepared: str, reason: int, runner_up: int
     SVM's decision for ``reason`` minus that for ``runner_up``, less the intercepts.
     """
     weights = _pair_weights(model, reason, runner_up)
-    row = model.pipeline[1].transform([prepared]).tocsr()
+    features = model.pipeline.named_steps["features"]
+    row = features.transform([prepared]).tocsr()
     tokens = prepared.split()
     totals: dict[str, float] = defaultdict(float)
     offset = 0
-    for _, vectoriser in model.pipeline[1].transformer_list:
+    for _, vectoriser in features.transformer_list:
         names = _feature_names(vectoriser)
         width = len(names)
         block = row[:, offset : offset + width]
@@ -164,8 +165,8 @@ def explain(model: ReasonModel, note: str, top: int = 6) -> dict:
     if is_empty_note(note):
         empty = {"reason": EMPTY_REASON, "confidence": 1.0, "runner_up": "", "runner_up_confidence": 0.0}
         return {**empty, "for": [], "against": [], "note_lang": "en"}
-    prepared, lang = (str(a[0]) for a in model.pipeline[0].prepare([note]))
-    proba = model.pipeline[1:].predict_proba([prepared])[0]
+    prepared, lang = (str(a[0]) for a in preprocessor(model.pipeline).prepare([note]))
+    proba = after_preprocessing(model.pipeline).predict_proba([prepared])[0]
     order = np.argsort(-proba, kind="stable")
     reason, runner_up = int(order[0]), int(order[1])
     ranked = sorted(contributions(model, prepared, reason, runner_up).items(), key=lambda kv: (-kv[1], kv[0]))
@@ -221,3 +222,15 @@ def explain_text(explanation: dict, lang: str = "en") -> str:
         lines.append(words["against"].format(runner_up=explanation["runner_up"]))
         lines += [f"  '{_localise(p, lang)}' ({w:+.2f})" for p, w in explanation["against"]]
     return "\n".join(lines)
+
+
+def explanation_lines(model: ReasonModel, notes: list[str]) -> list[str]:
+    """One compact line per note: the phrases for its reason and against the runner-up."""
+    cache: dict[str, str] = {}
+    for note in notes:
+        if note not in cache:
+            result = explain(model, note, top=4)
+            pro = ", ".join(f"{p} ({w:+.2f})" for p, w in result["for"])
+            con = ", ".join(f"{p} ({w:+.2f})" for p, w in result["against"])
+            cache[note] = pro + (f" | against: {con}" if con else "")
+    return [cache[n] for n in notes]

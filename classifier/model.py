@@ -13,34 +13,39 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from .normalize import is_empty_note
+from classifier.normalize import is_empty_note
+from classifier.pipeline import after_preprocessing, preprocessor
 
 if TYPE_CHECKING:
     import pandas as pd
-from .taxonomy import Taxonomy
+from classifier.taxonomy import Taxonomy
 
 OUTPUT_COLUMNS = ["reason", "confidence", "reason_2", "weak", "needs_review", "challenge", "note_lang"]
 EMPTY_REASON = "other"
 PARALLEL_MIN = 8_000  # fewer distinct notes than this are classified in one process
 
-_WORKER_MODEL: "ReasonModel | None" = None
+_WORKER: dict = {}  # the model of a worker process, set by the pool's initializer (one per process)
 
 
 def _predict(pipeline: Pipeline, notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Probabilities and languages; each distinct model input is vectorised and scored once."""
-    prepared, langs = pipeline[0].prepare(notes)
+    prepared, langs = preprocessor(pipeline).prepare(notes)
     position: dict[str, int] = {}
     inverse = np.fromiter((position.setdefault(p, len(position)) for p in prepared), dtype=np.int64, count=len(prepared))
-    proba = pipeline[1:].predict_proba(list(position))
+    proba = after_preprocessing(pipeline).predict_proba(list(position))
     return proba[inverse], langs
 
 
+def _init_worker(model: "ReasonModel") -> None:
+    _WORKER["model"] = model
+
+
 def _worker_predict(notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    return _predict(_WORKER_MODEL.pipeline, notes)
+    return _predict(_WORKER["model"].pipeline, notes)
 
 
 def _worker_classify(notes: list[str]) -> "pd.DataFrame":
-    return classify_notes(notes, _WORKER_MODEL)
+    return classify_notes(notes, _WORKER["model"])
 
 
 @dataclass
@@ -83,14 +88,12 @@ class ReasonModel:
         The workers are forked after the model and its spaCy tables are loaded, so they share
         them without pickling. Where ``fork`` is not available this does nothing.
         """
-        global _WORKER_MODEL
         n_jobs = n_jobs or os.cpu_count() or 1
         if n_jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
             yield self
             return
         _predict(self.pipeline, ["kein Budget", "no budget"])  # load spaCy tables before forking
-        _WORKER_MODEL = self
-        pool = multiprocessing.get_context("fork").Pool(n_jobs)
+        pool = multiprocessing.get_context("fork").Pool(n_jobs, initializer=_init_worker, initargs=(self,))
         self._pool, self._jobs = pool, n_jobs
         try:
             yield self
@@ -98,7 +101,6 @@ class ReasonModel:
             self._pool, self._jobs = None, 1
             pool.terminate()
             pool.join()
-            _WORKER_MODEL = None
 
     def classify_stream(self, batches: Iterable[tuple[object, list[str]]]) -> Iterator[tuple[object, "pd.DataFrame"]]:
         """Classify ``(key, notes)`` batches in order, yielding ``(key, predictions)``.

@@ -14,9 +14,9 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from .errors import ModelError
-from .model import ReasonModel
-from .taxonomy import Taxonomy
+from classifier.errors import ModelError
+from classifier.model import ReasonModel
+from classifier.taxonomy import Taxonomy
 
 MODEL_FILE = "model.joblib"
 CARD_FILE = "card.json"
@@ -63,9 +63,11 @@ def user_dir() -> Path:
     env = os.environ.get(ENV_HOME)
     if env:
         return Path(env)
-    import click
-
-    return Path(click.get_app_dir("rejection-radar"))
+    if sys.platform.startswith("win"):
+        return Path(os.environ.get("APPDATA") or Path.home()) / "rejection-radar"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "rejection-radar"
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "rejection-radar"
 
 
 def user_models_dir() -> Path:
@@ -104,15 +106,25 @@ def default_model_dir() -> Path:
     return resolve_model_dir(None)
 
 
-def promote_model(directory: str | Path, name: str | None = None) -> Path:
+def promote_model(directory: str | Path, name: str | None = None, *, force: bool = False) -> Path:
     """Copy a saved model into the user's models folder and make it the default; returns its new home.
 
-    The bundled model is never touched. The model is checked (card, checksum, versions) first.
+    The bundled model is never touched. The model is checked (card, checksum, versions) first,
+    and refused when its card says it was worse than the model it replaces on the company's
+    held-out notes, unless ``force``.
     """
     import shutil
 
     directory = Path(directory)
-    check_card(read_card(directory), directory)
+    card = read_card(directory)
+    check_card(card, directory)
+    company = card.get("comparison", {}).get("company") or {}
+    if company.get("before") and company.get("after") and not force:
+        before, after = company["before"]["macro_f1"], company["after"]["macro_f1"]
+        if after < before:
+            raise ModelError(
+                f"{directory} is worse on your held-out notes (macro-F1 {after:.3f} vs {before:.3f}); use --force to promote anyway."
+            )
     name = name or directory.resolve().name
     target = user_models_dir() / name
     if target.resolve() != directory.resolve():
@@ -214,3 +226,43 @@ def load_model(directory: str | Path | None = None) -> ReasonModel:
     model = ReasonModel(pipeline=pipeline, taxonomy=taxonomy, threshold=float(card.get("threshold", 0.5)), card=card)
     model.card["path"] = str(directory)
     return model
+
+
+def describe_model(model: ReasonModel) -> str:
+    """The model card in plain words: where it lives, figures, threshold, labels."""
+    card = model.card
+    lines = [
+        f"model:     {card['path']}",
+        f"created:   {card.get('created', '?')}   seed {card.get('seed', '?')}   trained on {card.get('n_train', '?')} notes",
+        "libraries: " + ", ".join(f"{k} {v}" for k, v in card.get("versions", {}).items()),
+        f"threshold: {model.threshold:.2f} (below it a note is marked needs_review)",
+    ]
+    for name in ("cv", "cross_writer", "heldout", "real_phrases"):
+        if name in card:
+            part, conf = card[name], card[name].get("confident", {})
+            lines.append(
+                f"{name:12}  macro-F1 {part['macro_f1']:.3f}  weak-vs-valid F1 {part['weak_f1']:.3f}  "
+                f"not flagged: accuracy {conf.get('accuracy', 0):.3f} on {conf.get('coverage', 0):.0%} of notes"
+            )
+    lines.append("labels:")
+    lines += [f"  {r.label:24} {'weak ' if r.weak else 'valid'}  {r.description}" for r in model.taxonomy.reasons]
+    return "\n".join(lines)
+
+
+def format_installed(entries: list[dict]) -> str:
+    """:func:`installed_models` as one line per model; ``*`` marks the default."""
+    lines = []
+    for entry in entries:
+        card, mark = entry["card"], "*" if entry["default"] else " "
+        if entry["error"]:
+            lines.append(f"{mark} {entry['name']:20} {entry['error']}")
+            continue
+        held = card.get("heldout", {}).get("macro_f1")
+        company = (card.get("comparison", {}).get("company") or {}).get("after") or {}
+        figures = [f"cv macro-F1 {card['cv']['macro_f1']:.3f}" if "cv" in card else "", f"held-out {held:.3f}" if held else "",
+                   f"your notes {company['macro_f1']:.3f}" if company else ""]
+        lines.append(
+            f"{mark} {entry['name']:20} {card.get('created', '?')[:10]}  {card.get('n_train', '?')} notes, "
+            f"{len(card.get('labels', []))} labels  {'  '.join(f for f in figures if f)}  {entry['path']}"
+        )
+    return "\n".join(lines)

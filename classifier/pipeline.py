@@ -14,7 +14,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from .preprocess import NotePreprocessor
+from classifier.preprocess import NotePreprocessor
 
 CACHE_LIMIT = 200_000  # distinct tokens remembered per cache: bounds memory on huge exports
 _CHAR_CACHE: dict[tuple[str, int, int], list[str]] = {}
@@ -196,3 +196,13 @@ def build_pipeline(
     else:
         raise ValueError(f"Got model {model!r} but expected 'logreg' or 'svm'.")
     return Pipeline([("prep", NotePreprocessor(cues=cues, concepts=concepts, function_words=function_words)), ("features", features), ("clf", clf)])
+
+
+def preprocessor(pipeline: Pipeline) -> NotePreprocessor:
+    """The pipeline's spaCy step (``prep``), looked up by name."""
+    return pipeline.named_steps["prep"]
+
+
+def after_preprocessing(pipeline: Pipeline) -> Pipeline:
+    """The steps after ``prep`` (features and classifier): what runs on preprocessed notes."""
+    return pipeline[list(pipeline.named_steps).index("prep") + 1 :]

@@ -17,10 +17,10 @@ from functools import lru_cache
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .cues import CUES
-from .lexicon import concept_tokens, content_tokens
-from .language import detect_language
-from .normalize import clean, fold, mask
+from classifier.cues import CUES
+from classifier.lexicon import concept_tokens, content_tokens
+from classifier.language import detect_language
+from classifier.normalize import clean, fold, mask
 
 LANGS = ("de", "en")
 CACHE_LIMIT = 200_000  # distinct tokens remembered per lemma cache
@@ -172,6 +172,13 @@ def batch_cue_tokens(batch: list[list[str]]) -> list[list[str]]:
     return [sorted(names) for names in found]
 
 
+def _check_notes(X):
+    """``X`` itself, unless it is a bare string (which would be read letter by letter)."""
+    if isinstance(X, (str, bytes)):
+        raise TypeError(f"Got {type(X).__name__} but expected an iterable of notes, e.g. [{str(X)[:40]!r}].")
+    return X
+
+
 class NotePreprocessor(TransformerMixin, BaseEstimator):
     """Turn raw CRM notes into space-separated normalised lemmas for a vectoriser.
 
@@ -206,15 +213,18 @@ class NotePreprocessor(TransformerMixin, BaseEstimator):
         self.batch_size = batch_size
 
     def fit(self, X: Iterable[str], y=None) -> "NotePreprocessor":
+        """Learn nothing (the step is stateless); checks ``X`` and returns ``self``."""
+        _check_notes(X)
         self.n_features_in_ = 1
         return self
 
     def transform(self, X: Iterable[str]) -> np.ndarray:
+        """Normalised lemma strings, one per note, in order (``None`` counts as an empty note)."""
         return self.prepare(X)[0]
 
     def prepare(self, X: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
         """Model input (as :meth:`transform`) and the detected language (``de``/``en``) of each note."""
-        notes = ["" if x is None else str(x) for x in X]
+        notes = ["" if x is None else str(x) for x in _check_notes(X)]
         distinct = list(dict.fromkeys(notes))
         masked = [mask(clean(n)[:MAX_CHARS]) for n in distinct]
         langs = [detect_language(m) for m in masked]

@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .errors import InputError
+from classifier.errors import InputError
 
 FIELDS = ("label", "weak", "follow_up", "title_en", "title_de", "description", "question_en", "question_de")
 

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from classifier.normalize import clean, fold, html_to_text, is_empty_note, mask
+from classifier.normalize import clean, fold, html_to_text, is_empty_note, mask, redact
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,20 @@ def test_is_empty_note_false_for_words(note):
 @given(st.text())
 def test_clean_and_mask_never_raise(text):
     assert isinstance(mask(clean(text)), str)
+
+
+@pytest.mark.parametrize(
+    "note, kept",
+    [
+        ("Rückruf unter +49 171 2345678 erbeten", "Rückruf unter"),
+        ("call 0049 89 1234567 after Q3", "after Q3"),
+        ("ruft 030 1234567 an, kein Budget", "kein Budget"),
+        ("Tel. 0171/2345678, kein Budget", "kein Budget"),
+        ("mobile 0171-2345678, no budget", "no budget"),
+    ],
+)
+def test_redact_masks_every_phone_number_form(note, kept):
+    # reports quote notes: international and national numbers alike must not appear in them
+    redacted = redact(note)
+    assert "[phone]" in redacted and kept in redacted
+    assert not any(run in redacted for run in ("2345678", "1234567"))

@@ -1,10 +1,12 @@
 import json
 import shutil
+from dataclasses import replace
 
 import pytest
 
-from classifier import ModelError, load_model
-from classifier.persistence import CARD_FILE, MODEL_FILE, bundled_model_dir
+from classifier import ModelError, load_model, save_model
+from classifier.normalize import is_empty_note
+from classifier.persistence import CARD_FILE, MODEL_FILE, bundled_model_dir, default_model_dir, promote_model
 
 NOTES = ["nicht der Entscheider", "no budget this year", "AB x3", "n/a"]
 
@@ -56,3 +58,23 @@ def test_corrupt_card_is_a_model_error(model_copy):
 def test_bundled_model_is_present_and_loads():
     model = load_model(bundled_model_dir())
     assert len(model.labels) == 11
+
+
+def test_saved_threshold_decides_needs_review_after_loading(tmp_path, seed_model):
+    notes = [*NOTES, "kein Budget dieses Jahr", "already a customer", "Chef entscheidet", "call me in Q3"]
+    has_text = [not is_empty_note(n) for n in notes]
+    flags = {}
+    for threshold in (0.0, 1.0):  # flag nothing / flag every note the model is not certain of
+        loaded = load_model(save_model(replace(seed_model, threshold=threshold), tmp_path / f"t{threshold}"))
+        out = loaded.classify(notes)
+        assert out["needs_review"].tolist() == [c < threshold and t for c, t in zip(out["confidence"], has_text)]
+        flags[threshold] = out["needs_review"].tolist()
+    assert not any(flags[0.0]) and any(flags[1.0])
+
+
+def test_promoting_a_corrupt_model_is_refused_and_the_default_stays(model_copy):
+    before = default_model_dir()
+    (model_copy / MODEL_FILE).write_bytes(b"not a pickle")
+    with pytest.raises(ModelError, match="checksum.*retrain"):
+        promote_model(model_copy, "broken")
+    assert default_model_dir() == before

@@ -98,3 +98,8 @@ def test_detect_language(note, lang):
 @given(st.lists(st.text(max_size=80), max_size=5))
 def test_transform_never_raises_and_keeps_length(notes):
     assert len(NotePreprocessor().transform(notes)) == len(notes)
+
+
+def test_transform_refuses_a_bare_string():
+    with pytest.raises(TypeError, match="Got str but expected an iterable of notes"):
+        NotePreprocessor().transform("kein Budget")

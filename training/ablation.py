@@ -16,13 +16,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from classifier.pipeline import build_pipeline
+from classifier.pipeline import after_preprocessing, build_pipeline, preprocessor
 
 from .corpus import load_corpus
 
@@ -49,15 +48,15 @@ def macro_f1(y_true, y_pred) -> float:
 def run(params: dict, corpus: pd.DataFrame, evals: dict[str, pd.DataFrame], cv: int = 5) -> dict[str, float]:
     """Figures of one configuration: ``cv`` and ``<eval>[/<group>]`` macro-F1 values."""
     pipeline = build_pipeline(**{**BASE, **params})
-    prepared = pipeline[:1].fit_transform(corpus["text"].tolist())
+    prepared = preprocessor(pipeline).fit_transform(corpus["text"].tolist())
     y = corpus["label"].to_numpy(dtype=object)
     row: dict[str, float] = {}
     if cv:
         folds = StratifiedKFold(cv, shuffle=True, random_state=0)
-        row["cv"] = macro_f1(y, cross_val_predict(clone(pipeline[1:]), prepared, y, cv=folds))
-    rest = pipeline[1:].fit(prepared, y)
+        row["cv"] = macro_f1(y, cross_val_predict(clone(after_preprocessing(pipeline)), prepared, y, cv=folds))
+    rest = after_preprocessing(pipeline).fit(prepared, y)
     for name, frame in evals.items():
-        predicted = rest.predict(pipeline[0].transform(frame["text"].tolist()))
+        predicted = rest.predict(preprocessor(pipeline).transform(frame["text"].tolist()))
         row[name] = macro_f1(frame["label"], predicted)
         for column in ("lang", "register"):
             if column in frame and frame[column].nunique() > 1:

@@ -21,7 +21,7 @@ from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from classifier.errors import InputError
-from classifier.pipeline import build_pipeline
+from classifier.pipeline import after_preprocessing, build_pipeline, preprocessor
 from classifier.taxonomy import Taxonomy, default_taxonomy
 
 from .train import check_labels
@@ -70,10 +70,10 @@ def audit_labels(
     in_training_fold = fewest - math.ceil(fewest / cv)  # >= 2 given max(cv, 4) examples per label
     params["calibration_folds"] = min(params.get("calibration_folds", CALIBRATION_FOLDS), in_training_fold)
     pipeline = build_pipeline(seed=seed, **params)
-    prepared = pipeline[:1].fit_transform(texts)
+    prepared = preprocessor(pipeline).fit_transform(texts)
     y = np.asarray(labels, dtype=object)
     folds = StratifiedKFold(cv, shuffle=True, random_state=seed)
-    proba = cross_val_predict(clone(pipeline[1:]), prepared, y, cv=folds, method="predict_proba")
+    proba = cross_val_predict(clone(after_preprocessing(pipeline)), prepared, y, cv=folds, method="predict_proba")
     classes = np.array(sorted(set(labels)), dtype=object)
     given = np.searchsorted(classes, y)
     best = proba.argmax(axis=1)
@@ -92,3 +92,13 @@ def audit_labels(
     )
     suspect = np.flatnonzero(best != given)
     return frame.iloc[suspect[np.argsort(-score[suspect], kind="stable")]]
+
+
+def audit_frame(frame: "pd.DataFrame", taxonomy: Taxonomy | None = None, seed: int = 0) -> "pd.DataFrame":
+    """The suspicious rows of a labelled frame (``text``, ``label`` and the user's own columns),
+    most suspicious first, with ``suggested``, ``p_given``, ``p_suggested`` and ``score`` added."""
+    flagged = audit_labels(frame["text"].tolist(), frame["label"].tolist(), taxonomy=taxonomy, seed=seed)
+    out = frame.loc[flagged.index].copy()
+    for column in ("suggested", "p_given", "p_suggested", "score"):
+        out[column] = flagged[column].to_numpy()
+    return out.reset_index(drop=True)

@@ -54,7 +54,7 @@ def _pick(columns: Sequence[str], wanted: str | None, candidates: Sequence[str],
 
 def read_labelled(path: str | Path, text_column: str | None = None, label_column: str | None = None) -> pd.DataFrame:
     """Read a labelled CSV/XLSX export into a frame with ``text`` and ``label`` (plus its other columns)."""
-    from classifier.io import read_export
+    from classifier.exports import read_export
 
     roles = {"note": text_column} if text_column else None
     export = read_export(path, roles=roles, require_note=False)

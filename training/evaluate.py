@@ -127,3 +127,68 @@ def evaluate(
             }
         result["by"][column] = part
     return result
+
+
+def format_scores(result: dict, title: str) -> str:
+    """Headline figures and per-label precision/recall/F1 of :func:`scores`, as text."""
+    lines = [
+        f"{title}: n={result['n']}  accuracy {result['accuracy']:.3f}  macro-F1 {result['macro_f1']:.3f}  "
+        f"weak-vs-valid F1 {result['weak_f1']:.3f}",
+        f"  {'label':24} {'prec':>6} {'recall':>6} {'f1':>6} {'n':>6}",
+    ]
+    for label, row in result["per_label"].items():
+        lines.append(f"  {label:24} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f} {row['support']:6d}")
+    conf = result.get("confident")
+    if conf:
+        lines.append(
+            f"  confident part (confidence >= {conf['threshold']:.2f}): accuracy {conf['accuracy']:.3f} "
+            f"on {conf['coverage']:.0%} of notes"
+        )
+    return "\n".join(lines)
+
+
+def format_breakdown(result: dict) -> str:
+    """Per-group figures, the coverage/accuracy trade-off and the costliest confusions."""
+    lines = []
+    for column, groups in result.get("by", {}).items():
+        lines.append(f"by {column}:")
+        for value, row in groups.items():
+            conf = row["confident"]
+            lines.append(
+                f"  {value:24} n={row['n']:<5d} accuracy {row['accuracy']:.3f}  macro-F1 {row['macro_f1']:.3f}  "
+                f"weak-vs-valid F1 {row['weak_f1']:.3f}  not flagged: {conf['accuracy']:.3f} right on {conf['coverage']:.0%}"
+            )
+    if result.get("tradeoff"):
+        lines.append("coverage/accuracy trade-off (keep the most confident notes, flag the rest for review):")
+        lines += [f"  keep {row['coverage']:4.0%}  (confidence >= {row['threshold']:.2f}): accuracy {row['accuracy']:.3f}" for row in result["tradeoff"]]
+    if result.get("costly_pairs"):
+        lines.append("costliest confusions (true -> predicted):")
+        lines += [f"  {p['n']:4d}  {p['true']} -> {p['predicted']}" for p in result["costly_pairs"]]
+    return "\n".join(lines)
+
+
+def format_confusion(confusion: dict) -> str:
+    """The confusion matrix as a text table (rows: true label, columns: predicted)."""
+    labels = confusion["labels"]
+    short = [label[:6] for label in labels]
+    lines = ["confusion matrix (rows: true, columns: predicted)", " " * 24 + " ".join(f"{s:>6}" for s in short)]
+    for label, row in zip(labels, confusion["matrix"]):
+        lines.append(f"{label:24}" + " ".join(f"{v:6d}" for v in row))
+    return "\n".join(lines)
+
+
+def evaluate_file(
+    path, model: ReasonModel, *, text_column: str | None = None, label_column: str | None = None, by: Sequence[str] = ()
+) -> dict:
+    """:func:`evaluate` on a labelled CSV/Excel file, broken down by its ``lang`` column (if any)
+    and every column named in ``by``."""
+    from classifier.errors import InputError
+
+    from .corpus import read_labelled
+
+    frame = read_labelled(path, text_column, label_column)
+    missing = [c for c in by if c not in frame.columns]
+    if missing:
+        raise InputError(f"{path} has no column {missing[0]!r} for --by; columns: {', '.join(map(str, frame.columns))}.")
+    groups = {c: frame[c].tolist() for c in dict.fromkeys((["lang"] if "lang" in frame.columns else []) + list(by))}
+    return evaluate(model, frame["text"].tolist(), frame["label"].tolist(), by=groups)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -85,3 +85,88 @@ def retrain(
         company={"n": len(company), "weight": weight, "with_default_corpus": with_default_corpus, "holdout": len(held)},
     )
     return model
+
+
+def train_files(
+    paths: Sequence[str],
+    *,
+    taxonomy: Taxonomy | None = None,
+    mode: str | None = None,
+    weight: float = 3.0,
+    seed: int = 0,
+    text_column: str | None = None,
+    label_column: str | None = None,
+    heldout: str | None = None,
+    current: ReasonModel | str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ReasonModel:
+    """Train on labelled CSV/Excel files, as ``rejection-radar train`` does.
+
+    ``mode`` ``None`` trains on the files alone (their ``source`` column, if any, groups the
+    notes for cross-writer validation); ``"with"`` adds the bundled corpus and ``"only"`` does
+    not, both holding out 20% of the files' notes to compare with ``current`` first
+    (:func:`training.retrain.retrain`); ``current`` may be a model or a model name or folder
+    (a missing one is said through ``progress`` and skipped). ``heldout`` is a labelled file
+    scored into the card.
+    """
+    import pandas as pd
+
+    from .corpus import files_sha256, read_labelled
+
+    taxonomy = taxonomy or default_taxonomy()
+    frame = pd.concat([read_labelled(p, text_column, label_column) for p in paths], ignore_index=True)
+    if mode and not isinstance(current, ReasonModel):
+        from classifier.errors import ModelError
+        from classifier.persistence import load_model
+
+        try:
+            current = load_model(current)
+        except ModelError as e:
+            (progress or (lambda m: None))(f"no current model to compare with ({e})")
+            current = None
+    if mode:
+        model = retrain(frame, current=current, with_default_corpus=mode == "with", weight=weight, taxonomy=taxonomy, seed=seed, progress=progress)
+        model.card["corpus_sha256"] = files_sha256(paths)
+    else:
+        groups = frame["source"].tolist() if "source" in frame.columns else None
+        model = train_model(
+            frame["text"].tolist(), frame["label"].tolist(), taxonomy=taxonomy, seed=seed, groups=groups,
+            corpus_sha256=files_sha256(paths), progress=progress,
+        )
+    model.card["corpus_files"] = [str(p) for p in paths]
+    if heldout:
+        from .evaluate import evaluate
+
+        test = read_labelled(heldout, text_column, label_column)
+        model.card["heldout"] = evaluate(model, test["text"].tolist(), test["label"].tolist())
+    return model
+
+
+def format_comparison(comparison: dict) -> str:
+    """The before/after table of :func:`retrain` (company held-out notes and the independent test set)."""
+    lines = []
+    for name, title in (("company", "your held-out notes"), ("independent", "independent test set")):
+        part = comparison.get(name)
+        if not part:
+            continue
+        before, after = part["before"], part["after"]
+        lines.append(f"{title} (n={part['n']}): before -> after")
+        keys = [("macro_f1", "macro-F1"), ("weak_f1", "weak-vs-valid F1"), ("accuracy", "accuracy")]
+        for key, label in keys:
+            old = before[key] if before else None
+            new = after[key] if after else None
+            diff = f"{new - old:+.3f}" if old is not None and new is not None else ""
+            lines.append(f"  {label:24} {_figure(old):>7} -> {_figure(new):>7}  {diff}")
+        if after:
+            lines.append(f"  {'per label (F1)':24}")
+            for label, row in after["per_label"].items():
+                if row["support"] == 0:
+                    continue
+                old = before["per_label"].get(label, {}).get("f1") if before else None
+                diff = f"{row['f1'] - old:+.3f}" if old is not None else ""
+                lines.append(f"    {label:22} {_figure(old):>7} -> {_figure(row['f1']):>7}  {diff}")
+    return "\n".join(lines) if lines else "no held-out company notes to compare on (fewer than 20 notes)"
+
+
+def _figure(value) -> str:
+    return "-" if value is None else f"{value:.3f}"

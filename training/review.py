@@ -16,6 +16,7 @@ from sklearn.preprocessing import normalize
 
 from classifier.model import ReasonModel
 from classifier.normalize import is_empty_note
+from classifier.pipeline import preprocessor
 
 MAX_SIMILARITY = 0.5
 CHUNK = 2000  # candidates vectorised at a time, most uncertain first
@@ -102,7 +103,8 @@ def _similarity(vectors, vector, zero: np.ndarray, vector_is_zero: bool) -> np.n
 
 def _model_vectors(model: ReasonModel, notes: list[str], rows: np.ndarray):
     """The model's own TF-IDF features of some notes, rows scaled to unit length."""
-    return normalize(model.pipeline[:2].transform([notes[i] for i in rows]))
+    prepared = preprocessor(model.pipeline).transform([notes[i] for i in rows])
+    return normalize(model.pipeline.named_steps["features"].transform(prepared))
 
 
 def review_queue(
@@ -153,3 +155,18 @@ def review_queue(
         frame[f"p_{k + 1}"] = proba[chosen, order[:, k]].round(4) if has else 0.0
     frame["uncertainty"] = scores[chosen].round(4)
     return frame
+
+
+def review_export(model: ReasonModel, export, n: int = 100, *, seed: int = 0) -> "pd.DataFrame":
+    """:func:`review_queue` over an export: the picked rows with all their columns, a ``text``
+    column with the note as the model read it, and the queue's columns (label pre-filled)."""
+    import pandas as pd
+
+    notes = export.note_text()
+    picks = review_queue(model, notes.tolist(), n, seed=seed)
+    frame = export.frame.iloc[picks.index].reset_index(drop=True)
+    names = {c: c if c not in frame.columns else f"{c}_radar" for c in picks.columns}
+    out = pd.concat([frame, picks.reset_index(drop=True).rename(columns=names)], axis=1)
+    if export.roles.get("note") != "text":
+        out.insert(len(frame.columns), "text", notes.iloc[picks.index].to_numpy())
+    return out

@@ -13,7 +13,7 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predi
 
 from classifier.errors import InputError
 from classifier.model import ReasonModel
-from classifier.pipeline import build_pipeline
+from classifier.pipeline import after_preprocessing, build_pipeline, preprocessor
 from classifier.taxonomy import Taxonomy, default_taxonomy
 
 from .evaluate import choose_threshold, confident_part, scores
@@ -81,8 +81,8 @@ def train_model(
     say = progress or (lambda message: None)
     pipeline = build_pipeline(seed=seed, **(params or {}))
     say(f"preprocessing {len(texts)} notes with spaCy")
-    prepared = pipeline[:1].fit_transform(texts)
-    rest = pipeline[1:]
+    prepared = preprocessor(pipeline).fit_transform(texts)
+    rest = after_preprocessing(pipeline)
     y = np.asarray(labels, dtype=object)
     fit_params = {"clf__sample_weight": np.asarray(sample_weight)} if sample_weight is not None else {}
     card: dict = {"seed": seed, "params": params or {}, "n_train": len(texts), "label_counts": dict(Counter(labels))}
@@ -119,3 +119,4 @@ def train_model(
         target_precision=0.95,
     )
     return ReasonModel(pipeline=pipeline, taxonomy=taxonomy, threshold=round(float(threshold), 4), card=card)
+

@@ -75,8 +75,14 @@ def temp_beside(target: Path, forbid: Sequence[str | Path] = ()) -> Path:
     return Path(name)
 
 
-def write_text(text: str, path: str | Path, *, forbid: Sequence[str | Path] = ()) -> None:
-    """Write a text file (a report) atomically: a temporary file beside it, renamed when complete."""
+def write_text(text: str, path: str | Path | None, *, forbid: Sequence[str | Path] = ()) -> None:
+    """Write a text file (a report) atomically: a temporary file beside it, renamed when complete.
+
+    ``path`` ``None`` writes to standard output, as :class:`TableWriter` does.
+    """
+    if path is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
     tmp = temp_beside(Path(path), forbid)
     try:
         tmp.write_text(text, encoding="utf-8")
@@ -187,7 +193,7 @@ class TableWriter:
             self.notices.append(f"{cut} cells were longer than Excel's limit of {XLSX_CELL} characters and were cut")
 
     def _write_parquet(self, chunk: pd.DataFrame) -> None:
-        from .containers import require_pyarrow
+        from classifier.exports.containers import require_pyarrow
 
         require_pyarrow()
         import pyarrow as pa

@@ -1,11 +1,11 @@
-"""Render a report dict (:func:`classifier.report.build_report`) as a terminal table, Markdown or HTML."""
+"""Render a report dict (:func:`classifier.reports.builders.build_report`) as a terminal table, Markdown or HTML."""
 
 from __future__ import annotations
 
 import html
 import io
 
-from .taxonomy import Taxonomy
+from classifier.taxonomy import Taxonomy
 
 WORDS = {
     "en": {
@@ -163,22 +163,29 @@ def to_markdown(report: dict, taxonomy: Taxonomy) -> str:
     return "\n".join(out) + "\n"
 
 
+_ANSI = {"bold": "1", "red": "31", "yellow": "33"}
+
+
+def _style(text: str, fg: str | None = None, bold: bool = False) -> str:
+    """``text`` in ANSI bold and/or colour."""
+    codes = ";".join(_ANSI[k] for k in (["bold"] if bold else []) + ([fg] if fg else []))
+    return f"\x1b[{codes}m{text}\x1b[0m"
+
+
 def to_table(report: dict, taxonomy: Taxonomy, color: bool = False) -> str:
     """A plain-text report for the terminal; ``color`` adds ANSI colours to alerts."""
-    import click
-
     w, lang = _words(report), report["overview"]["lang"]
 
     def head(text):
-        return click.style(text, bold=True) if color else text
+        return _style(text, bold=True) if color else text
 
     out = [head(w["title"]), ""]
     out += [f"  {k:38} {v}" for k, v in _overview_rows(report)]
     if drift_hint(report):
-        out += ["", "  " + (click.style(drift_hint(report), fg="yellow") if color else drift_hint(report))]
+        out += ["", "  " + (_style(drift_hint(report), fg="yellow") if color else drift_hint(report))]
     out += ["", head(w["alerts"])]
     for a in report["alerts"]:
-        out.append("  " + (click.style("! ", fg="red", bold=True) if color else "! ") + a["message"])
+        out.append("  " + (_style("! ", fg="red", bold=True) if color else "! ") + a["message"])
     if not report["alerts"]:
         out.append("  " + w["no_alerts"])
     out += ["", head(w["periods"]), f"  {w['period']:10} {'n':>6} {w['weak_share']:>14}  {w['top_reason']}"]

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .model import ReasonModel
-from .normalize import clean, redact
-from .taxonomy import Taxonomy
-from .trends import AlertRules, find_alerts, group_profiles, latest_comparison, reason_mix
+from classifier.errors import InputError
+from classifier.model import ReasonModel
+from classifier.normalize import clean, redact
+from classifier.taxonomy import Taxonomy
+from classifier.reports.trends import AlertRules, find_alerts, group_profiles, latest_comparison, reason_mix
 
 FRAME_COLUMNS = ["id", "date", "owner", "source", "note", "reason", "confidence", "weak", "needs_review", "note_lang"]
 
@@ -144,7 +145,7 @@ def challenge_list(
 ) -> pd.DataFrame:
     """Weak rejections to reopen, newest first, with the question in the note's language and,
     for the taxonomy's follow-up labels (too_early, bad_timing), the ``follow_up`` date the note names."""
-    from .followup import follow_up_dates
+    from classifier.reports.follow_up import follow_up_dates
 
     rows = frame[frame["weak"].astype(bool)]
     if "is_rejection" in rows:
@@ -179,7 +180,7 @@ def challenge_list(
 def analyse_export(export, model: ReasonModel, picklist_map: dict[str, str] | None = None, progress=None) -> pd.DataFrame:
     """The rejections frame of an export: classified with ``model``, or reusing the prediction
     columns when the export is the output of ``classify``."""
-    from .language import detect_language
+    from classifier.language import detect_language
 
     frame = export.frame
     if {"reason", "confidence", "weak"} <= set(frame.columns) and frame["reason"].isin(model.taxonomy.labels + [""]).all():
@@ -200,3 +201,61 @@ def analyse_export(export, model: ReasonModel, picklist_map: dict[str, str] | No
     if "picklist" in export.roles:
         picklist = map_picklist(frame[export.roles["picklist"]], model, picklist_map)
     return rejections_frame(export, predictions, picklist)
+
+
+def read_picklist_map(path) -> dict[str, str]:
+    """A two-column file (picklist value, label) as a dict, for ``--picklist-map``."""
+    from classifier.exports import read_export
+
+    export = read_export(path, require_note=False)
+    columns = list(export.frame.columns)
+    if len(columns) < 2:
+        raise InputError(f"{path} needs two columns: picklist value and label (--picklist-map).")
+    return dict(zip(export.frame[columns[0]], export.frame[columns[1]].str.strip()))
+
+
+def group_columns(frame: pd.DataFrame, export, by: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The columns to compare groups on: ``owner``/``source`` roles or any export column.
+
+    Without ``by``, owner and source where the export has them. Other columns are copied into
+    ``frame`` (as text) so the report can group on them.
+    """
+    groups = []
+    for name in by or ("owner", "source"):
+        if name in ("owner", "source"):
+            if name in export.roles:
+                groups.append(name)
+            elif by:
+                raise InputError(f"--by {name}: no {name} column detected; name it with --{name}-column.")
+        elif name in export.frame.columns:
+            frame[name] = export.frame[name].astype(str)
+            groups.append(name)
+        else:
+            raise InputError(f"--by: no column {name!r}; columns are {', '.join(map(str, export.frame.columns))}.")
+    return tuple(groups)
+
+
+def export_report(
+    frame: pd.DataFrame,
+    export,
+    model: ReasonModel,
+    *,
+    period: str = "month",
+    by: tuple[str, ...] = (),
+    lang: str = "en",
+    since=None,
+    until=None,
+    min_n: int = 30,
+    redact_notes: bool = True,
+) -> dict:
+    """:func:`build_report` for a classified export (:func:`analyse_export`): groups from
+    :func:`group_columns`, alerts at ``min_n`` rejections, and the model's drift check."""
+    from classifier.drift import drift_check
+
+    groups = group_columns(frame, export, by)
+    rejections = frame[frame["is_rejection"]]
+    drift = drift_check(model, rejections["note"].tolist(), float(rejections["needs_review"].mean() or 0.0)) if len(rejections) else None
+    return build_report(
+        frame, model.taxonomy, period=period, by=groups, lang=lang, since=since, until=until,
+        rules=AlertRules(min_n=min_n), model_card=model.card, redact_notes=redact_notes, drift=drift,
+    )

@@ -16,30 +16,20 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from classifier.columns import normalize_header, norm_value
-
-_REJECTIONS = """unqualified, disqualified, closed not converted, not converted, lost, closed lost, deal lost,
-    junk lead, junk, not qualified, bad timing, cannot contact, can t contact, unable to contact, bad fit,
-    no longer interested, not interested, rejected, declined, canceled, cancelled, closed disqualified,
-    verloren, disqualifiziert, nicht qualifiziert, unqualifiziert, abgelehnt, kein interesse, abgesagt,
-    geschlossen nicht konvertiert, nicht konvertiert, storniert, nicht erreichbar, verloren gegangen"""
-_OTHERS = """open, new, working, contacted, attempted to contact, in progress, connected, open deal, converted,
-    qualified, closed converted, won, closed won, deal won, sales qualified lead, marketing qualified lead, sql,
-    mql, nurturing, open not contacted, working contacted, gewonnen, offen, neu, in bearbeitung, qualifiziert,
-    konvertiert, kontaktiert, geschlossen konvertiert, abgeschlossen gewonnen, in arbeit, aktiv, active"""
-REJECTION_STATUSES = frozenset(norm_value(v) for v in _REJECTIONS.split(","))
-OTHER_STATUSES = frozenset(norm_value(v) for v in _OTHERS.split(","))
-STATUS_VOCAB = REJECTION_STATUSES | OTHER_STATUSES
-_CONVERTED = {"converted date", "converted on", "date converted", "is converted", "converted",
-              "konvertiert am", "konvertierungsdatum", "konvertiert"}
-_FALSE = {"", "false", "0", "no", "nein", "falsch", "n"}
-
+from classifier.exports.vocabulary import (
+    CONVERTED_HEADERS,
+    OTHER_STATUSES,
+    FALSE_VALUES,
+    REJECTION_STATUSES,
+    norm_value,
+    normalize_header,
+)
 
 def find_converted(labels: dict[str, str]) -> str | None:
     """The column saying a lead was converted (``ConvertedDate``, ``IsConverted``), if any."""
     for name, label in labels.items():
         norm = normalize_header(label)
-        if norm in _CONVERTED or norm.replace(" ", "") in {c.replace(" ", "") for c in _CONVERTED}:
+        if norm in CONVERTED_HEADERS or norm.replace(" ", "") in {c.replace(" ", "") for c in CONVERTED_HEADERS}:
             return name
     return None
 
@@ -90,7 +80,7 @@ class StatusRule:
             flags = pd.array(self.classify(list(uniques)) + [True], dtype=bool)
             result &= pd.Series(flags[codes].to_numpy(dtype=bool), index=frame.index)
         if self.converted is not None and self.converted in frame:
-            result &= frame[self.converted].str.strip().str.casefold().isin(_FALSE)
+            result &= frame[self.converted].str.strip().str.casefold().isin(FALSE_VALUES)
         return result
 
     def describe(self, counts: Counter, source: str, converted_rows: int = 0) -> str | None:

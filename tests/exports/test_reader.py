@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from classifier.errors import InputError
-from classifier.io import Export, TableWriter, open_export, read_export, write_table
-from classifier.sniff import utf8_stats
+from classifier.exports import Export, TableWriter, open_export, read_export, write_table
+from classifier.exports.sniff import utf8_stats
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 _spec = importlib.util.spec_from_file_location("make_fixtures", DATA / "make_fixtures.py")
 fixtures = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(fixtures)  # type: ignore[union-attr]
@@ -398,14 +398,14 @@ def test_killed_run_leaves_no_partial_output(tmp_path):
     target = tmp_path / "classified.csv"
     script = (
         "import sys, time, pandas as pd\n"
-        "from classifier.io import TableWriter\n"
+        "from classifier.exports.reader import TableWriter\n"
         "with TableWriter.open(sys.argv[1]) as w:\n"
         "    for k in range(1000):\n"
         "        w.write(pd.DataFrame({'id': [str(k)] * 100}))\n"
         "        print('chunk', flush=True)\n"
         "        time.sleep(0.05)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     proc = subprocess.Popen([sys.executable, "-c", script, str(target)], stdout=subprocess.PIPE, env=env)
     try:
         assert proc.stdout.readline() == b"chunk\n"

@@ -17,15 +17,23 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-import unicodedata
 from functools import lru_cache
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from classifier.dates import DateFormat, infer_format
+from classifier.exports.date_formats import DateFormat, infer_format
 from classifier.errors import InputError
+from classifier.exports.vocabulary import (
+    NEGATIVE_SPECS,
+    SOURCE_VALUES,
+    STATUS_VOCAB,
+    SUFFIXES,
+    SYNONYM_SPECS,
+    norm_value,
+    normalize_header,
+)
 
 ROLES = ("note", "id", "date", "owner", "source", "status", "picklist")
 FLAGS = {role: f"--{'text' if role == 'note' else role}-column" for role in ROLES}
@@ -33,75 +41,8 @@ MIN_SCORE = 0.5
 CLOSE = 0.1
 SAMPLE = 2000
 
-# role -> "weight: synonym, synonym; weight: ..." (normalised form; German folded ä->ae, ß->ss)
-_SYNONYMS = {
-    "note": """
-        1.0: reason, rejection reason, disqualification reason, disqualified reason, unqualified reason,
-             lost reason, loss reason, reason for loss, reason lost, reason for disqualification,
-             hs lead disqualification reason, ablehnungsgrund, absagegrund, disqualifizierungsgrund,
-             disqualifikationsgrund, verlustgrund, grund der ablehnung, grund, begruendung;
-        0.75: note, notes, note body, content, comment, comments, description, hs note body, notiz, notizen,
-             kommentar, kommentare, bemerkung, bemerkungen, anmerkung, anmerkungen, beschreibung, inhalt;
-        0.6: details, text, summary, feedback, remarks, freitext, info, hinweis""",
-    "id": """
-        1.0: id, record id, hs object id, object id, datensatz id, record;
-        0.95: lead id, contact id, deal id, opportunity id, leadid, contactid, opportunityid, lead nr,
-             kontakt id, nr, nummer, zcrm id;
-        0.6: key, external id, crm id""",
-    "date": """
-        1.0: rejected on, rejection date, disqualified on, disqualified date, lost time, lost date, date lost,
-             closed on, close date, closedate, deal closed on, date entered disqualified, abgelehnt am,
-             ablehnungsdatum, disqualifiziert am, verloren am, verlustdatum, abschlussdatum, schlusstermin;
-        0.9: hs timestamp, add time, datum, date, timestamp;
-        0.7: modified, last modified, last modified date, lastmodifieddate, hs lastmodifieddate, modified on,
-             modifiedon, modified time, updated, updated at, last updated, geaendert am, aenderungsdatum,
-             zuletzt geaendert, letzte aktivitaet, last activity, last activity date;
-        0.6: created, create date, createdate, created date, created on, createdon, created time, created at,
-             erstellt am, erstelldatum, erstellungsdatum, erstellungszeit""",
-    "owner": """
-        1.0: owner, lead owner, contact owner, deal owner, opportunity owner, record owner, sales rep, rep,
-             assigned to, assigned user, user, sdr, bdr, account executive, hubspot owner id, owner id, ownerid,
-             owneridname, owner name, besitzer, inhaber, lead inhaber, leadinhaber, kontaktinhaber,
-             opportunity inhaber, verkaufschance inhaber, verantwortlich, verantwortlicher, zustaendig,
-             bearbeiter, vertriebsmitarbeiter, vertriebler, berater, zugewiesen an;
-        0.5: created by, creator, erstellt von""",
-    "source": """
-        1.0: lead source, leadsource, leadsourcecode, source, original source, latest source, source channel,
-             source origin, channel, campaign, campaign name, source campaign, primary campaign source,
-             utm source, utm campaign, hs analytics source, hs lead source, lead quelle, leadquelle, quelle,
-             herkunft, kanal, kampagne, kampagnenname, ursprungskampagne, akquisekanal;
-        0.6: origin, medium, utm medium""",
-    "status": """
-        1.0: status reason, statusreason, statusgrund, statuscode, statuscodename, lead status, leadstatus,
-             hs lead status, deal status;
-        0.95: status, stage, lead stage, stage name, disposition, hs pipeline stage, statecode, statecodename,
-             phase, verkaufsphase;
-        0.6: outcome, result, ergebnis, lifecycle stage, lifecyclestage, lebenszyklusphase""",
-}
-_NEGATIVES = {
-    "note": "email, e mail, title, subject, company, name, betreff, firma, status, source, date, id, owner",
-    "id": "owner id, account id, company id, campaign id, parent id, person id, organization id, user id, "
-    "org id, owner, account, campaign, parent",
-    "date": "birth date, expected close date, next activity date, due date, faelligkeitsdatum, birthday, "
-    "modified by, created by, geaendert von, erstellt von, expected, next, converted, konvertiert, "
-    "konvertierungsdatum",
-    "owner": "last modified by, modified by, geaendert von, manager, owner email",
-    "source": "data source, import source",
-    "status": "rating, bewertung, campaign, email",
-}
-_SUFFIXES = {
-    "note": ("grund", "notiz", "kommentar", "beschreibung", "bemerkung", "reason", "notes", "note"),
-    "date": ("datum", "date", "zeitpunkt"),
-    "owner": ("inhaber", "besitzer", "owner"),
-    "source": ("quelle", "source"),
-    "status": ("status",),
-}
 _APPROXIMATE = {0.7: "last modified", 0.6: "created"}  # date tiers that are only fallbacks
 
-_SOURCE_VOCAB = """web, website, web form, webformular, trade show, messe, event, referral, empfehlung, partner,
-    paid search, organic search, cold call, kaltakquise, linkedin, webinar, purchased list, email, e mail,
-    phone inquiry, advertisement, anzeige, direct traffic, social media, offline sources, other, sonstige,
-    newsletter, google, google ads, adwords, seminar, conference, konferenz, inbound, outbound, website form"""
 _OWNER_SHAPE = re.compile(
     r"^(?:[A-ZÄÖÜ][\w'.-]+(?: [A-ZÄÖÜ][\w'.-]+){1,3}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|00[5G][A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?"
     r"|\d{3,12}|(?:Sales|Vertrieb|Queue|Team)\b.*)$"
@@ -112,21 +53,7 @@ _ID_SHAPE = re.compile(
 )
 _NUMBERISH = re.compile(r"^[\d\s.,:/+\-eE%€$]+$")
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]{0,80}>|&(?:[a-z]+|#\d+);")
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-_PREFIX = re.compile(r"^(?:deal|lead|organi[sz]ation|person|activity|note|product|contact)\s+-\s+", re.I)
 _RELATED_PREFIX = re.compile(r"^(?:organi[sz]ation|person|activity|product)\s+-\s+", re.I)
-
-
-def normalize_header(label: object) -> str:
-    """Normalise a header label for matching: prefixes dropped, camelCase split, case and umlauts folded."""
-    text = unicodedata.normalize("NFKC", str(label)).replace("\ufeff", "").strip().strip("\"'").strip()
-    text = re.sub(r"^\(do not modify\)\s*", "", text, flags=re.I)
-    text = _PREFIX.sub("", text)
-    text = re.sub(r"^(?:lead|contact|opportunity|account|deal)\s*:\s*", "", text, flags=re.I)
-    text = re.sub(r"__c$", "", text, flags=re.I)
-    text = re.sub(r"(?<=[a-zäöü0-9])(?=[A-ZÄÖÜ])|(?<=[A-ZÄÖÜ])(?=[A-ZÄÖÜ][a-zäöü])", " ", text)
-    text = re.sub(r"[-_./:()\[\]#*]+", " ", text).casefold().translate(_FOLD)
-    return " ".join(text.split())
 
 
 def _parse(spec: str) -> list[tuple[str, float]]:
@@ -137,9 +64,9 @@ def _parse(spec: str) -> list[tuple[str, float]]:
     return out
 
 
-SYNONYMS = {role: _parse(spec) for role, spec in _SYNONYMS.items()}
-NEGATIVES = {role: [normalize_header(n) for n in spec.split(",")] for role, spec in _NEGATIVES.items()}
-SOURCE_VOCAB = {normalize_header(v) for v in _SOURCE_VOCAB.split(",")}
+SYNONYMS = {role: _parse(spec) for role, spec in SYNONYM_SPECS.items()}
+NEGATIVES = {role: [normalize_header(n) for n in spec.split(",")] for role, spec in NEGATIVE_SPECS.items()}
+SOURCE_VOCAB = {normalize_header(v) for v in SOURCE_VALUES.split(",")}
 
 
 @lru_cache(maxsize=16384)
@@ -159,7 +86,7 @@ def _match(label: str, role: str) -> tuple[float, float]:
     for negative in NEGATIVES.get(role, []):
         if set(negative.split()) <= tokens or compact == negative.replace(" ", ""):
             return -1.0, 0.0
-    if best[0] == 0 and any(t.endswith(s) and len(t) > len(s) + 2 for t in tokens for s in _SUFFIXES.get(role, ())):
+    if best[0] == 0 and any(t.endswith(s) and len(t) > len(s) + 2 for t in tokens for s in SUFFIXES.get(role, ())):
         best = (0.5, 0.5)
     if best[0] > 0 and _RELATED_PREFIX.match(str(label).strip()):
         best = (best[0] - 0.15, best[1])
@@ -173,12 +100,7 @@ def header_score(label: str, role: str) -> float:
 
 def header_hits(cells: Sequence[str]) -> int:
     """How many cells look like a header label of some role (used to find the header row)."""
-    return sum(any(header_score(c, r) >= 0.75 for r in _SYNONYMS) for c in cells if str(c).strip())
-
-
-def norm_value(value: str) -> str:
-    """Fold a cell value for vocabulary look-ups: case, umlauts, punctuation."""
-    return " ".join(re.sub(r"[\W_]+", " ", str(value).casefold().translate(_FOLD)).split())
+    return sum(any(header_score(c, r) >= 0.75 for r in SYNONYM_SPECS) for c in cells if str(c).strip())
 
 
 @dataclass
@@ -236,8 +158,6 @@ def _known_source(value: str) -> bool:
 
 def value_score(role: str, p: Profile, date_format: DateFormat | None = None) -> float:
     """Value evidence for ``role`` in [0, 1]."""
-    from classifier.status import STATUS_VOCAB  # late: status imports this module
-
     v, n = p.values, len(p.values)
     if not n:
         return 0.0

@@ -7,12 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from classifier.columns import detect_roles, header_score, normalize_header
+from classifier.exports.roles import detect_roles, header_score
+from classifier.exports.vocabulary import normalize_header
 from classifier.errors import InputError
-from classifier.io import read_export
-from classifier.status import StatusRule
+from classifier.exports import read_export
+from classifier.exports.statuses import StatusRule
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 NOTES = ["kein Budget für 2026, melden uns im Q3", "Wettbewerber ist günstiger, Vertrag läuft",
          "nicht der Entscheider, Chef entscheidet", "zu teuer im Vergleich zum Angebot",
          "Projekt gestoppt, kein Bedarf mehr", "meldet sich nicht zurück seit Wochen"]

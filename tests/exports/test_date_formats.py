@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier.dates import infer_format, parse_dates
-from classifier.io import read_export
+from classifier.exports.date_formats import infer_format, parse_dates
+from classifier.exports import read_export
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 @pytest.mark.parametrize("column, fmt, first, ambiguous", [

@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from classifier.layout import Chunk, Table, find_header
-from classifier.sniff import CP1252, UTF8, Encoding, check_text, choose_utf8
+from classifier.exports.tables import Chunk, Table, find_header
+from classifier.exports.sniff import CP1252, UTF8, Encoding, check_text, choose_utf8
 
 csv.field_size_limit(2**31 - 1)
 

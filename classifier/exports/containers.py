@@ -1,6 +1,6 @@
 """Tables inside spreadsheets and archives: XLSX, HTML ``.xls``, SpreadsheetML, MHTML, JSON, Parquet, ZIP.
 
-Each reader turns its container into a :class:`~classifier.layout.Table` of text cells,
+Each reader turns its container into a :class:`~classifier.exports.tables.Table` of text cells,
 so the rest of the pipeline does not care where the table came from. Sheet-like
 containers (XLSX, HTML, XML) are read whole and sliced into chunks; Parquet and JSON
 Lines stream.
@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from classifier.columns import header_hits
+from classifier.exports.roles import header_hits
 from classifier.errors import InputError
-from classifier.layout import Chunk, Table, find_header
-from classifier.sniff import HEAD, brief, detect_encoding, not_a_table, text_kind
+from classifier.exports.tables import Chunk, Table, find_header
+from classifier.exports.sniff import HEAD, brief, detect_encoding, not_a_table, text_kind
 
 _SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
 

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from classifier.csvread import MOJIBAKE, word_at
-from classifier.layout import Chunk, Table, junk_rows
+from classifier.exports.csv_reader import MOJIBAKE, word_at
+from classifier.exports.tables import Chunk, Table, junk_rows
 
 if TYPE_CHECKING:
-    from classifier.columns import RoleMap
-    from classifier.io import Export, Schema
+    from classifier.exports.roles import RoleMap
+    from classifier.exports.types import Export, Schema
 
 _RUN = re.compile(
     "[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e"

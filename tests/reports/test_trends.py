@@ -4,17 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from classifier.stats import benjamini_hochberg, proportion_p_value
+from classifier.reports.statistics import benjamini_hochberg, proportion_p_value
 from classifier.taxonomy import default_taxonomy
-from classifier.trends import AlertRules, alert_message, find_alerts, group_profiles, period_label, reason_mix
-from simulate import simulate_rejections
+from classifier.reports.trends import AlertRules, alert_message, find_alerts, group_profiles, period_label, reason_mix
+from simulate import PLANTED, simulate_rejections
 
-PLANTED = {
-    ("owner", "Maria Schneider", "not_decision_maker"),
-    ("source", "Webinar", "too_early"),
-    ("period", "2026-Q3", "weak"),
-    ("owner", "Tom Becker", "picklist_mismatch"),
-}
 
 
 def _alerts(frame, **kwargs):
@@ -119,7 +113,7 @@ def test_proportion_tests_and_bh():
 
 
 def test_latest_period_against_previous_and_a_year_earlier():
-    from classifier.trends import latest_comparison
+    from classifier.reports.trends import latest_comparison
 
     frame = simulate_rejections(5, n=3000, months=15)  # 2025-10 .. 2026-12
     periods = reason_mix(frame, default_taxonomy(), "month", until="2026-11-30")

@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterator
 from itertools import chain
 from pathlib import Path
 
-from classifier.columns import normalize_header
+from classifier.exports.vocabulary import normalize_header
 from classifier.errors import InputError
-from classifier.layout import Chunk, Table
-from classifier.sniff import brief
+from classifier.exports.tables import Chunk, Table
+from classifier.exports.sniff import brief
 
 MAX_UNPACKED = 16 << 30  # refuse archives that unpack to more than 16 GiB
 

@@ -4,7 +4,7 @@ rest, and alerts with statistical support.
 Everything here is a pure function of a *rejections frame*: one row per rejection with the columns
 ``reason``, ``weak``, ``needs_review``, ``date`` (datetime or NaT), ``owner``, ``source`` and,
 optionally, ``picklist_reason`` (the picklist value mapped to a label). Rendering lives in
-:mod:`classifier.render`.
+:mod:`classifier.reports.rendering`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .stats import benjamini_hochberg, proportion_p_value
-from .taxonomy import Taxonomy
+from classifier.reports.statistics import benjamini_hochberg, proportion_p_value
+from classifier.taxonomy import Taxonomy
 
 PERIODS = ("week", "month", "quarter")
 NONE = "(none)"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from classifier.columns import header_hits, header_score
+from classifier.exports.roles import header_hits, header_score
 
 _NUMBERISH = re.compile(r"^[\d\s.,:/+\-eE%€$()]+$")
 _FOOTER_STRONG = (

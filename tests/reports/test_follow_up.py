@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier.followup import follow_up_date, follow_up_dates
+from classifier.reports.follow_up import follow_up_date, follow_up_dates
 
 REJECTED = date(2026, 5, 12)  # a Tuesday in Q2, ISO week 20
 

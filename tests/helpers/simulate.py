@@ -18,6 +18,15 @@ OWNERS = ["Maria Schneider", "Tom Becker", "Jonas Wolf", "Lena Hofmann", "Ali Yi
 SOURCES = ["Paid Search", "Organic Search", "Webinar", "Trade Show", "Referral"]
 
 
+# The alerts that simulate_rejections(planted=True) must raise, and no others.
+PLANTED = {
+    ("owner", "Maria Schneider", "not_decision_maker"),
+    ("source", "Webinar", "too_early"),
+    ("period", "2026-Q3", "weak"),
+    ("owner", "Tom Becker", "picklist_mismatch"),
+}
+
+
 def _draw(rng, mix: dict[str, float], size: int) -> np.ndarray:
     labels = list(mix)
     p = np.array([mix[l] for l in labels])
