@@ -27,12 +27,11 @@ from .corpus import load_corpus
 
 BASE: dict = {}
 CONFIGS: list[tuple[str, dict]] = [
-    ("shipped", {}),
-    ("round-1 model (no concept lexicon, function words kept, no cue pairs)", {"concepts": False, "function_words": "keep", "cue_weight": 0.0}),
-    ("function words kept", {"function_words": "keep"}),
-    ("function words kept, no cue-pair block", {"function_words": "keep", "cue_weight": 0.0}),
-    ("no concept lexicon", {"concepts": False}),
-    ("no cue-pair block", {"cue_weight": 0.0}),
+    ("shipped: concept lexicon, function words kept, calibrated SVM", {}),
+    ("no concept lexicon (round-1 features)", {"concepts": False}),
+    ("function words dropped", {"function_words": "drop"}),
+    ("cue-pair block added", {"cue_weight": 1.0}),
+    ("function words dropped and cue-pair block (first registers model)", {"function_words": "drop", "cue_weight": 1.0}),
     ("no curated cue phrases", {"cues": False}),
     ("no character n-grams", {"char_weight": 0.0}),
     ("character n-grams weighted 0.5", {"char_weight": 0.5}),
