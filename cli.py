@@ -1,8 +1,4 @@
-"""rejection-radar: classify CRM rejection notes and challenge weak rejections.
-
-The only module that talks to the terminal; everything else is the library in ``classifier``
-and ``training``. Heavy libraries are imported inside commands so ``--help`` stays fast.
-"""
+"""rejection-radar: the only module that talks to the terminal; a thin client of ``classifier`` and ``training``."""
 
 from __future__ import annotations
 
@@ -31,7 +27,9 @@ class RadarGroup(click.Group):
         try:
             return super().invoke(ctx)
         except RadarError as e:
-            raise click.ClickException(str(e)) from e
+            from classifier.exports.text_safety import for_terminal  # file and member names: no escape sequences
+
+            raise click.ClickException(for_terminal(str(e))) from e
         except KeyboardInterrupt:
             click.echo("Interrupted; no output was written.", err=True)
             sys.exit(130)
@@ -59,8 +57,20 @@ def _exit_now() -> None:
 
 
 def _notice(*messages: str) -> None:
+    from classifier.exports.text_safety import for_terminal  # owner, source, header names: no escape sequences
+
     for message in messages:
-        click.echo(message, err=True)
+        click.echo(for_terminal(str(message)), err=True)
+
+
+def _check_output(ctx, param, value):
+    from classifier.exports.writer import check_output  # a missing or read-only folder fails before any work
+
+    return check_output(value)
+
+
+def output_option(help_text: str = "Output file (.csv or .xlsx). Default: CSV on stdout."):
+    return click.option("-o", "--output", type=click.Path(dir_okay=False), callback=_check_output, help=help_text)
 
 
 model_option = click.option("--model", "model_dir", type=click.Path(file_okay=False), envvar="REJECTION_RADAR_MODEL",
@@ -87,7 +97,7 @@ def cli():
 
 @cli.command()
 @click.argument("export", required=False, type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (.csv, .xlsx, .jsonl, .parquet). Default: CSV on stdout.")
+@output_option("Output file (.csv, .xlsx, .jsonl, .parquet). Default: CSV on stdout.")
 @click.option("--text", "text", help="Classify this one note and print reason, confidence, weak and challenge.")
 @click.option("-j", "--jobs", type=click.IntRange(1), help="Worker processes for large exports. Default: all cores.")
 @click.option("--explain", "with_explanation", is_flag=True, help="Also show the words that decided each reason (an `explanation` column for files; slower).")
@@ -111,8 +121,7 @@ def classify(export, output, text, jobs, with_explanation, model_dir, **kwargs):
             raise click.UsageError("give either EXPORT or --text, not both.")
         model = _load(model_dir)
         row = model.classify_one(text)
-        weak = "weak" if row["weak"] else "valid"
-        click.echo(f"{row['reason']}\t{row['confidence']:.2f}\t{weak}\t{row['challenge']}")
+        click.echo(f"{row['reason']}\t{row['confidence']:.2f}\t{'weak' if row['weak'] else 'valid'}\t{row['challenge']}")
         if with_explanation:
             from classifier.explain import explain as explain_note, explain_text
 
@@ -166,11 +175,8 @@ def train(data, out_dir, mode, weight, seed, taxonomy_file, text_column, label_c
     from training.evaluate import format_scores
     from training.retrain import format_comparison, train_files
 
-    taxonomy = load_taxonomy(taxonomy_file)
-    if mode == "with" and taxonomy_file and set(taxonomy.labels) != set(load_taxonomy().labels):
-        raise click.UsageError("--with-default-corpus needs the bundled labels; with your own taxonomy use --only-my-data.")
     model = train_files(
-        data, taxonomy=taxonomy, mode=mode, weight=weight, seed=seed, text_column=text_column, label_column=label_column,
+        data, taxonomy=load_taxonomy(taxonomy_file), mode=mode, weight=weight, seed=seed, text_column=text_column, label_column=label_column,
         heldout=heldout, current=model_dir if mode else None, progress=_notice,
     )
     if mode:
@@ -213,8 +219,7 @@ def models(as_json):
     """
     from classifier.persistence import format_installed, installed_models
 
-    entries = installed_models()
-    click.echo(json.dumps(entries, indent=2, ensure_ascii=False, default=str) if as_json else format_installed(entries))
+    click.echo(json.dumps(installed_models(), indent=2, ensure_ascii=False, default=str) if as_json else format_installed(installed_models()))
 
 
 @cli.command()
@@ -282,7 +287,7 @@ def explain(note, top, lang, model_dir):
 @cli.command("review-queue")
 @click.argument("export", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-n", "count", default=100, show_default=True, type=click.IntRange(1), help="How many notes to pick.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (.csv or .xlsx). Default: CSV on stdout.")
+@output_option()
 @click.option("--seed", default=0, show_default=True, help="Random seed for ties.")
 @model_option
 @role_options
@@ -310,7 +315,7 @@ def review_queue(export, count, output, seed, model_dir, **kwargs):
 
 @cli.command()
 @click.argument("data", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (.csv or .xlsx). Default: CSV on stdout.")
+@output_option()
 @click.option("--taxonomy", "taxonomy_file", type=click.Path(exists=True, dir_okay=False), help="Your own labels (JSON or CSV).")
 @click.option("--text-column", metavar="COL", help="Column with the note.")
 @click.option("--label-column", metavar="COL", help="Column with the label (default: label).")
@@ -371,14 +376,15 @@ def _analyse(export_path, roles, model_dir, picklist_map=None):
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only rejections on or after this date (YYYY-MM-DD).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only rejections up to this date; also ends the latest complete period.")
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json", "html"]), help="Output format. Default: from -o's extension, else table.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file. Default: stdout.")
+@output_option("Write the report to this file. Default: stdout.")
 @click.option("--lang", type=click.Choice(["en", "de"]), default="en", show_default=True, help="Language of the report's wording.")
 @click.option("--no-redact", is_flag=True, help="Keep e-mail addresses and phone numbers in quoted notes.")
 @click.option("--picklist-map", type=click.Path(exists=True, dir_okay=False), help="CSV of picklist value,label to override how picklist values map to labels.")
 @click.option("--min-n", default=30, show_default=True, help="Fewest rejections a rep, source or period needs before it can raise an alert.")
+@click.option("--fail-on-alert", is_flag=True, help="Exit with code 3 when the report has alerts (for a scheduled job).")
 @model_option
 @role_options
-def report(export, period, by, since, until, fmt, output, lang, no_redact, picklist_map, min_n, model_dir, **kwargs):
+def report(export, period, by, since, until, fmt, output, lang, no_redact, picklist_map, min_n, fail_on_alert, model_dir, **kwargs):
     """Trends of rejection reasons, who and which sources drive weak rejections, and alerts.
 
     EXPORT is a raw CRM export (classified on the fly) or the output of `classify`.
@@ -403,13 +409,14 @@ def report(export, period, by, since, until, fmt, output, lang, no_redact, pickl
         raise click.BadParameter(str(e), param_hint="--by") from e
     fmt = fmt or (SUFFIXES.get(Path(output).suffix.lower(), "table") if output else "table")
     write_text(render(result, fmt, model.taxonomy, color=output is None and sys.stdout.isatty()), output, forbid=[export])
-    if output:
-        _notice(f"report written to {output}")
+    _notice(*([f"report written to {output}"] if output else []))
+    if fail_on_alert and result["alerts"]:
+        sys.exit(3)
 
 
 @cli.command()
 @click.argument("export", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (.csv or .xlsx). Default: CSV on stdout.")
+@output_option()
 @click.option("--owner", help="Only this owner's rejections.")
 @click.option("--source", help="Only leads from this source.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only rejections on or after this date (YYYY-MM-DD).")
@@ -431,11 +438,8 @@ def challenge(export, output, owner, source, since, min_confidence, redact, mode
     from classifier.exports import write_table
     from classifier.reports import challenge_list
 
-    roles = _roles(kwargs)
-    frame, model, _ = _analyse(export, roles, model_dir)
-    leads = challenge_list(
-        frame, model.taxonomy, owner=owner, source=source, since=since, min_confidence=min_confidence, redact_notes=redact
-    )
+    frame, model, _ = _analyse(export, _roles(kwargs), model_dir)
+    leads = challenge_list(frame, model.taxonomy, owner=owner, source=source, since=since, min_confidence=min_confidence, redact_notes=redact)
     write_table(leads, output, forbid=[export])
     _notice(f"{len(leads)} weak rejections to challenge" + (f" written to {output}" if output else ""))
 

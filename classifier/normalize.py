@@ -10,8 +10,14 @@ import html
 import re
 import unicodedata
 
-_BLOCK_TAG = re.compile(r"<\s*(?:br|/?p|/?div|/?li|/?ul|/?ol|/?tr|/?h[1-6])\b[^>]*>", re.I)
-_ANY_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]{0,300}>")
+# Attribute values may hold '>' (title="a > b"): a quoted value is skipped whole.
+_ATTRS = r"""(?:[^<>"']|"[^"]{0,300}"|'[^']{0,300}')"""
+_BLOCK_TAG = re.compile(rf"<\s*(?:br|/?p|/?div|/?li|/?ul|/?ol|/?tr|/?h[1-6])\b{_ATTRS}{{0,300}}>", re.I)
+_ANY_TAG = re.compile(rf"<\s*/?\s*[a-zA-Z]{_ATTRS}{{0,300}}>")
+# Never text: comments (also one left open), and what <style>/<script>/<head>-like elements hold.
+_HIDDEN = re.compile(
+    r"<!--.*?(?:-->|$)|<\s*(style|script|template|noscript)\b[^>]*>.*?(?:<\s*/\s*\1\s*>|$)", re.I | re.S
+)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 
@@ -56,6 +62,8 @@ def html_to_text(text: str) -> str:
 
     >>> html_to_text("<p>kein Budget</p><br>&nbsp;Q3 &amp; Q4")
     'kein Budget\\nQ3 & Q4'
+    >>> html_to_text('<style>p {color: red}</style><!-- intern --><a title="a > b">zu teuer</a>')
+    'zu teuer'
     """
     if "<" not in text and "&" not in text:
         return text
@@ -63,6 +71,7 @@ def html_to_text(text: str) -> str:
         if "&" in text:
             text = html.unescape(text)
         if "<" in text:
+            text = _HIDDEN.sub(" ", text)
             text = _BLOCK_TAG.sub("\n", text)
             text = _ANY_TAG.sub(" ", text)
     text = _SPACES.sub(" ", text)
@@ -119,15 +128,55 @@ def mask(text: str) -> str:
 
 _EMAIL = _PLACEHOLDERS[0][0]
 _PHONES = [p for p, name in _PLACEHOLDERS if name == " xxphone "]
+# Addresses written to dodge scrapers: jane[at]example.com, jane (at) example (dot) com.
+_OPEN, _CLOSE = r"\s?[\[({<]\s?", r"\s?[\])}>]\s?"
+_EMAIL_OBFUSCATED = re.compile(
+    rf"[\w.+-]+{_OPEN}(?:at|ät|@){_CLOSE}[\w-]+(?:(?:{_OPEN}(?:dot|punkt){_CLOSE}|\s(?:dot|punkt)\s|\.)[\w-]+)+",
+    re.I,
+)
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
+# A phone-like run: digits with spaces, dots, dashes, slashes and brackets; checked by _is_phone.
+_PHONE_RUN = re.compile(r"(?<![\w#€$£.,])(?:\+\s?|\(\s?)?\d(?:\d|[ ./-]{1,3}(?=[\d(])|\s?\(\d+\)\s?|\)\s?){5,30}(?<=\d)(?![\w€$£]|[.,]\d)")
+_US_SHAPE = re.compile(r"\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}")
+_NOT_PHONE = re.compile(
+    r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})"  # a date
+    r"|\d{4}[./-]\d{1,2}[./-]\d{1,2}"
+    r"|\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{1,2})?"  # an amount
+)
+_CURRENCY_AFTER = re.compile(r"\s?(?:€|eur|euro|usd|\$|chf|gbp|£|dollars?|mio|tsd|k)\b", re.I)
+
+
+def _iban_valid(text: str) -> bool:
+    code = text.replace(" ", "")
+    digits = "".join(str(int(ch, 36)) for ch in code[4:] + code[:4])
+    return 15 <= len(code) <= 34 and int(digits) % 97 == 1
+
+
+def _is_phone(match: re.Match[str]) -> bool:
+    text = match.group()
+    digits = sum(ch.isdigit() for ch in text)
+    if not 7 <= digits <= 15 or _NOT_PHONE.fullmatch(text):
+        return False
+    if _CURRENCY_AFTER.match(match.string, match.end()):
+        return False
+    return text[0] in "+(0" or bool(_US_SHAPE.fullmatch(text))
 
 
 def redact(text: str) -> str:
-    """Mask e-mail addresses and phone numbers in a note that a report quotes.
+    """Mask e-mail addresses, IBANs and phone numbers in a note that a report quotes.
+
+    Phone numbers in national and international formats (``(089) 123 45 67``, ``555.123.4567``,
+    ``06 12 34 56 78``); dates, amounts and ticket numbers stay readable.
 
     >>> redact("mail jk@acme.de or call +49 171 2345678, no budget")
     'mail [e-mail] or call [phone], no budget'
+    >>> redact("Tel.: 089 / 12 34 56-7 oder jane[at]example.com, Angebot 12.500 € vom 15.03.2024")
+    'Tel.: [phone] oder [e-mail], Angebot 12.500 € vom 15.03.2024'
     """
+    text = _IBAN.sub(lambda m: "[IBAN]" if _iban_valid(m.group()) else m.group(), text)
     text = _EMAIL.sub("[e-mail]", text)
+    text = _EMAIL_OBFUSCATED.sub("[e-mail]", text)
+    text = _PHONE_RUN.sub(lambda m: "[phone]" if _is_phone(m) else m.group(), text)
     for pattern in _PHONES:
         text = pattern.sub("[phone]", text)
     return text

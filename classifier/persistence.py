@@ -1,7 +1,14 @@
-"""Saving and loading models: a joblib pickle plus a JSON card that is checked before loading.
+"""Saving and loading models: a skops file (no pickle) plus a JSON card that is checked before loading.
 
-Model files are pickles and can run code when loaded: load only models you trust. Loading
-verifies the pickle's SHA-256 against its card and the library versions it was built with.
+A model file cannot run code when it is loaded: it is written with skops' secure format, and
+before anything is built from it every object it names is checked against :data:`TRUSTED_TYPES`,
+the project's own classes and the scikit-learn, NumPy and SciPy types the pipeline uses. A file
+naming anything else (``os.system``, ``builtins.eval``, any other class) is refused. The card's
+SHA-256 catches corruption only; it is not a signature. Old pickled models (format 1) are refused
+too: retrain them, or convert one you trust with ``python -m classifier.persistence upgrade DIR``.
+
+The vectorisers' vocabularies (about 150,000 terms) are stored as one JSON text each instead of
+skops' node per entry: loading stays as fast as a pickle.
 """
 
 from __future__ import annotations
@@ -9,7 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
+import zipfile
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -18,17 +27,48 @@ from classifier.errors import ModelError
 from classifier.model import ReasonModel
 from classifier.taxonomy import Taxonomy
 
-MODEL_FILE = "model.joblib"
+MODEL_FILE = "model.skops"
+LEGACY_MODEL_FILE = "model.joblib"  # format 1: a pickle, refused when loading
 CARD_FILE = "card.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 ENV_MODEL = "REJECTION_RADAR_MODEL"
 RETRAIN_HINT = "retrain with `rejection-radar train training/data/corpus.csv --out DIR`"
+UPGRADE_HINT = "or, only if you trust where it came from, convert it with `python -m classifier.persistence upgrade DIR`"
 _CHECKED = {"scikit-learn": 2, "numpy": 1, "spacy": 2}  # how many version parts must match
+MAX_SCHEMA_BYTES = 64 << 20  # the description of the object tree; the bundled model's is about 0.2 MB
+
+# Everything a model file may name. Nothing else is ever built from a model file.
+PROJECT_TYPES = [
+    "classifier.pipeline.TokenTfidfVectorizer",
+    "classifier.pipeline.CharNgrams",
+    "classifier.pipeline.word_ngrams",
+    "classifier.pipeline.cue_pairs",
+    "classifier.preprocess.NotePreprocessor",
+]
+SKLEARN_TYPES = [
+    "sklearn.pipeline.Pipeline",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.model_selection._split.StratifiedKFold",
+    "sklearn.svm._classes.LinearSVC",
+    "sklearn.linear_model._logistic.LogisticRegression",
+]
+# Plain data: builtins, and NumPy arrays and scalar types (arrays are read with allow_pickle=False).
+DATA_TYPES = [
+    *(f"builtins.{name}" for name in ("dict", "list", "tuple", "str", "int", "float", "bool", "NoneType")),
+    *(f"numpy.{name}" for name in ("ndarray", "dtype", "float64", "float32", "int64", "int32", "intc", "bool_", "bool", "str_")),
+    "scipy.sparse._csr.csr_matrix",
+    "scipy.sparse._csr.csr_array",
+]
+TRUSTED_TYPES = frozenset(PROJECT_TYPES + SKLEARN_TYPES + DATA_TYPES)
 
 
 def library_versions() -> dict[str, str]:
-    """Versions of the libraries a pickled model depends on."""
-    names = ["rejection-radar", "scikit-learn", "numpy", "scipy", "spacy", "spacy-lookups-data", "joblib", "pandas"]
+    """Versions of the libraries a saved model depends on."""
+    names = ["rejection-radar", "scikit-learn", "numpy", "scipy", "spacy", "spacy-lookups-data", "joblib", "pandas", "skops"]
     versions = {"python": ".".join(map(str, sys.version_info[:3]))}
     for name in names:
         try:
@@ -74,28 +114,63 @@ def user_models_dir() -> Path:
     return user_dir() / "models"
 
 
+_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}")
+
+
+def check_model_name(name: str, example: str = "--name acme") -> str:
+    """``name`` if it is a plain model name (letters, digits, ``-``, ``_``, ``.`` not first), else :class:`ModelError`.
+
+    >>> check_model_name("acme-2025.q3")
+    'acme-2025.q3'
+    """
+    if not _NAME.fullmatch(name or "") or name == "bundled":
+        raise ModelError(
+            f"{name!r} is not a model name: use letters, digits, '-', '_' and '.' (not first), at most 100 characters, "
+            f"no path separators, and not 'bundled' (for example {example})."
+        )
+    return name
+
+
+def looks_like_path(name: str | Path) -> bool:
+    """A :class:`~pathlib.Path`, or text with a separator or a leading ``.`` or ``~`` (``./acme``, ``/m/acme``, ``models/acme``)."""
+    if isinstance(name, Path):
+        return True
+    text = str(name)
+    return any(sep and sep in text for sep in ("/", os.sep, os.altsep)) or text.startswith((".", "~"))
+
+
 def resolve_model_dir(name: str | Path | None = None) -> Path:
     """A model directory from a path, the name of an installed model, or ``None`` for the default.
 
+    A path must look like one (``./acme``, ``/abs/acme``, ``models/acme``): a plain ``acme`` is
+    the installed model of that name, never a folder that happens to be in the current directory.
     The default is ``$REJECTION_RADAR_MODEL`` if set, else the model promoted with
     :func:`promote_model`, else the bundled model.
     """
     if name is not None:
-        path = Path(name)
-        if path.exists() or os.sep in str(name) or "/" in str(name):
-            return path
-        installed = user_models_dir() / str(name)
-        if installed.exists():
-            return installed
-        if str(name) == "bundled":
+        if looks_like_path(name):
+            return Path(os.path.expanduser(str(name)))
+        name = str(name)
+        if name == "bundled":
             return bundled_model_dir()
-        return path
+        check_model_name(name, f"acme; a folder is given as a path like ./{name}")
+        installed = user_models_dir() / name
+        if installed.is_dir():
+            return installed
+        names = ", ".join(["bundled", *(p.name for p in _installed_dirs())])
+        here = f"; to use the folder {name} in the current directory, write ./{name}" if Path(name).is_dir() else ""
+        raise ModelError(f"no installed model named {name!r} (installed: {names}){here}; a model folder is given as a path like ./{name}.")
     env = os.environ.get(ENV_MODEL)
     if env:
         return resolve_model_dir(env)
     pointer = user_dir() / DEFAULT_POINTER
     if pointer.exists():
-        promoted = user_models_dir() / pointer.read_text(encoding="utf-8").strip()
+        chosen = pointer.read_text(encoding="utf-8").strip()
+        try:
+            check_model_name(chosen)
+        except ModelError as e:
+            raise ModelError(f"{pointer} names {chosen!r} as your default model, which is not a model name; delete {pointer} or promote a model again.") from e
+        promoted = user_models_dir() / chosen
         if (promoted / CARD_FILE).exists():
             return promoted
     return bundled_model_dir()
@@ -106,18 +181,46 @@ def default_model_dir() -> Path:
     return resolve_model_dir(None)
 
 
+def _installed_dirs() -> list[Path]:
+    home = user_models_dir()
+    if not home.is_dir():
+        return []
+    return [p for p in sorted(home.iterdir()) if p.is_dir() and not p.name.startswith(".")]
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` (not resolved: a symlink counts as itself) is a direct child of ``folder``."""
+    return path.parent.resolve() == folder.resolve() and path.name not in ("", ".", "..")
+
+
+def _remove_tree(path: Path, home: Path) -> None:
+    """Remove a model folder in ``home``; a symlink is unlinked, never followed. Refuses anything else."""
+    import shutil
+
+    if not _inside(path, home):
+        raise ModelError(f"refusing to remove {path}: it is not in your models folder {home}.")
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
 def promote_model(directory: str | Path, name: str | None = None, *, force: bool = False) -> Path:
     """Copy a saved model into the user's models folder and make it the default; returns its new home.
 
-    The bundled model is never touched. The model is checked (card, checksum, versions) first,
-    and refused when its card says it was worse than the model it replaces on the company's
-    held-out notes, unless ``force``.
+    ``name`` (default: the directory's name) must be a plain name (:func:`check_model_name`).
+    Only the card and the model file are copied; nothing outside the user's models folder is
+    ever removed, and the bundled model is never touched. The model is checked (card,
+    checksum, versions, and that it loads without running code) first, and refused when its
+    card says it was worse than the model it replaces on the company's held-out notes, unless ``force``.
     """
     import shutil
 
     directory = Path(directory)
+    name = check_model_name(name if name is not None else directory.resolve().name)
     card = read_card(directory)
     check_card(card, directory)
+    _read_pipeline(directory / MODEL_FILE)  # refuse a file that would not load, before it becomes the default
     company = card.get("comparison", {}).get("company") or {}
     if company.get("before") and company.get("after") and not force:
         before, after = company["before"]["macro_f1"], company["after"]["macro_f1"]
@@ -125,13 +228,16 @@ def promote_model(directory: str | Path, name: str | None = None, *, force: bool
             raise ModelError(
                 f"{directory} is worse on your held-out notes (macro-F1 {after:.3f} vs {before:.3f}); use --force to promote anyway."
             )
-    name = name or directory.resolve().name
-    target = user_models_dir() / name
-    if target.resolve() != directory.resolve():
-        tmp = user_models_dir() / f".{name}.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        shutil.copytree(directory, tmp)
-        shutil.rmtree(target, ignore_errors=True)
+    home = user_models_dir()
+    home.mkdir(parents=True, exist_ok=True)
+    target = home / name
+    if not (target.is_dir() and target.resolve() == directory.resolve()):
+        tmp = home / f".{name}.tmp"
+        _remove_tree(tmp, home)
+        tmp.mkdir()
+        for file in (MODEL_FILE, CARD_FILE):
+            shutil.copyfile(directory / file, tmp / file)
+        _remove_tree(target, home)
         os.replace(tmp, target)
     (user_dir() / DEFAULT_POINTER).write_text(name + "\n", encoding="utf-8")
     return target
@@ -139,10 +245,11 @@ def promote_model(directory: str | Path, name: str | None = None, *, force: bool
 
 def installed_models() -> list[dict]:
     """The bundled model and the user's models, each with its card (or the error reading it)."""
-    entries = [("bundled", bundled_model_dir())]
-    if user_models_dir().exists():
-        entries += [(p.name, p) for p in sorted(user_models_dir().iterdir()) if p.is_dir() and not p.name.startswith(".")]
-    default = default_model_dir().resolve()
+    entries = [("bundled", bundled_model_dir())] + [(p.name, p) for p in _installed_dirs()]
+    try:
+        default = default_model_dir().resolve()
+    except ModelError:
+        default = None
     out = []
     for name, path in entries:
         try:
@@ -153,18 +260,128 @@ def installed_models() -> list[dict]:
     return out
 
 
-def save_model(model: ReasonModel, directory: str | Path) -> Path:
-    """Write ``model.joblib`` and ``card.json`` into ``directory``; returns the directory."""
-    import joblib
+def _vectorisers(pipeline, prefix: str = ""):
+    """``(path, step)`` for every vectoriser in a pipeline, through Pipelines and FeatureUnions."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.pipeline import FeatureUnion, Pipeline
 
+    children = pipeline.steps if isinstance(pipeline, Pipeline) else pipeline.transformer_list if isinstance(pipeline, FeatureUnion) else []
+    for name, step in children:
+        path = f"{prefix}{name}"
+        if isinstance(step, CountVectorizer):
+            yield path, step
+        yield from _vectorisers(step, path + "/")
+
+
+def _skops_io():
+    """``skops.io``, imported without its scan of every scikit-learn module.
+
+    On import, skops lists every scikit-learn estimator as trusted by default, which imports all
+    of scikit-learn (about 1 s of each cold start). The list is empty here: every type a model may
+    contain is named explicitly (:data:`TRUSTED_TYPES`), so the defaults are only narrower. If skops
+    is already imported, or imports differently, this changes nothing (it is only slower).
+    """
+    if "skops.io" in sys.modules:
+        return sys.modules["skops.io"]
+    import sklearn.utils
+
+    original = sklearn.utils.all_estimators
+    sklearn.utils.all_estimators = lambda *args, **kwargs: []
+    try:
+        import skops.io
+    finally:
+        sklearn.utils.all_estimators = original
+    return skops.io
+
+
+def write_pipeline(pipeline, path: str | Path) -> None:
+    """Write a fitted pipeline with skops' secure format; each vocabulary is one JSON text."""
+    sio = _skops_io()
+
+    held = list(_vectorisers(pipeline))
+    vocabularies = {}
+    try:
+        for key, step in held:
+            vocabularies[key] = json.dumps(step.__dict__.pop("vocabulary_"), ensure_ascii=False, separators=(",", ":"))
+        sio.dump({"pipeline": pipeline, "vocabularies": vocabularies}, path, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+    finally:
+        for key, step in held:
+            if key in vocabularies:
+                step.vocabulary_ = json.loads(vocabularies[key])
+
+
+def _schema_types(node, found: set[str]) -> set[str]:
+    """Every ``module.name`` a skops schema asks to build or look up."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "__module__" in item or "__class__" in item:
+                found.add(f"{item.get('__module__')}.{item.get('__class__')}")
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _read_pipeline(path: Path):
+    """The pipeline in a model file, built only from :data:`TRUSTED_TYPES`; :class:`ModelError` otherwise."""
+    from sklearn.pipeline import Pipeline
+
+    from classifier.preprocess import NotePreprocessor
+
+    fix = f"{RETRAIN_HINT}, and use only model files written by rejection-radar"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("schema.json")
+            if info.file_size > MAX_SCHEMA_BYTES:
+                raise ModelError(f"{path} is not a Rejection Radar model file (its description is {info.file_size:,} bytes); {fix}.")
+            schema = json.loads(archive.read(info))
+    except ModelError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, RecursionError) as e:
+        raise ModelError(f"{path} is not a Rejection Radar model file ({type(e).__name__}: {e}); {fix}.") from e
+    untrusted = sorted(_schema_types(schema, set()) - TRUSTED_TYPES)
+    if untrusted:
+        raise ModelError(
+            f"refusing to load {path}: it names {', '.join(untrusted[:5])}{' ...' if len(untrusted) > 5 else ''}, "
+            f"which a Rejection Radar model never contains (it could run code); nothing was loaded. {fix[0].upper()}{fix[1:]}."
+        )
+    sio = _skops_io()
+    try:
+        saved = sio.load(path, trusted=sorted(TRUSTED_TYPES))
+    except Exception as e:  # a checked file that still fails to load: say so in one line
+        raise ModelError(f"cannot load {path} ({type(e).__name__}: {e}); {fix}.") from e
+    if not (isinstance(saved, dict) and set(saved) == {"pipeline", "vocabularies"} and isinstance(saved["vocabularies"], dict)):
+        raise ModelError(f"{path} loads but is not a Rejection Radar model (got {type(saved).__name__}); {fix}.")
+    pipeline = saved["pipeline"]
+    steps = getattr(pipeline, "named_steps", {}) if isinstance(pipeline, Pipeline) else {}
+    if not (isinstance(steps.get("prep"), NotePreprocessor) and "features" in steps and hasattr(steps.get("clf"), "predict_proba")):
+        raise ModelError(f"{path} loads but is not a Rejection Radar pipeline (prep, features, clf; got {type(pipeline).__name__}); {fix}.")
+    vocabularies = dict(saved["vocabularies"])
+    for key, step in _vectorisers(pipeline):
+        text = vocabularies.pop(key, None)
+        vocabulary = json.loads(text) if isinstance(text, str) else None
+        if not (isinstance(vocabulary, dict) and all(type(v) is int for v in vocabulary.values())):
+            raise ModelError(f"{path} loads but the vocabulary of step {key} is missing or malformed; {fix}.")
+        step.vocabulary_ = vocabulary
+    if vocabularies:
+        raise ModelError(f"{path} loads but holds vocabularies for steps it does not have ({', '.join(vocabularies)}); {fix}.")
+    return pipeline
+
+
+def save_model(model: ReasonModel, directory: str | Path) -> Path:
+    """Write ``model.skops`` and ``card.json`` into ``directory``; returns the directory."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     tmp = directory / (MODEL_FILE + ".tmp")
-    joblib.dump(model.pipeline, tmp, compress=3)
+    write_pipeline(model.pipeline, tmp)
     os.replace(tmp, directory / MODEL_FILE)
     card = {k: v for k, v in model.card.items() if k != "path"}
     card.update(
         format_version=FORMAT_VERSION,
+        model_file=MODEL_FILE,
+        model_format="skops (secure format, trusted types only)",
         labels=model.labels,
         taxonomy=model.taxonomy.to_dict(),
         taxonomy_sha256=model.taxonomy.sha256,
@@ -184,18 +401,26 @@ def read_card(directory: str | Path) -> dict:
     if not path.exists():
         raise ModelError(f"no model found in {directory} (missing {CARD_FILE}); {RETRAIN_HINT}.")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
         raise ModelError(f"model card {path} is corrupt ({e}); {RETRAIN_HINT}.") from e
+    if not isinstance(card, dict):
+        raise ModelError(f"model card {path} is corrupt (not a JSON object); {RETRAIN_HINT}.")
+    return card
 
 
-def check_card(card: dict, directory: Path) -> None:
+def check_card(card: dict, directory: Path, *, format_version: int = FORMAT_VERSION) -> None:
     """Raise :class:`ModelError` when the model file or installed libraries do not match the card."""
-    path = directory / MODEL_FILE
+    if card.get("format_version") == 1 and format_version != 1:
+        raise ModelError(
+            f"model in {directory} is an old pickled model (format 1), which could run code when loaded, so it is not loaded; "
+            f"{RETRAIN_HINT}, {UPGRADE_HINT.replace('DIR', str(directory))}."
+        )
+    if card.get("format_version") != format_version:
+        raise ModelError(f"model in {directory} has format {card.get('format_version')}, expected {format_version}; {RETRAIN_HINT}.")
+    path = directory / (LEGACY_MODEL_FILE if format_version == 1 else MODEL_FILE)
     if not path.exists():
         raise ModelError(f"model file {path} is missing; {RETRAIN_HINT}.")
-    if card.get("format_version") != FORMAT_VERSION:
-        raise ModelError(f"model in {directory} has format {card.get('format_version')}, expected {FORMAT_VERSION}; {RETRAIN_HINT}.")
     if file_sha256(path) != card.get("model_sha256"):
         raise ModelError(f"model file {path} does not match the checksum in its card (corrupt or replaced); {RETRAIN_HINT}.")
     installed = library_versions()
@@ -210,22 +435,40 @@ def check_card(card: dict, directory: Path) -> None:
 def load_model(directory: str | Path | None = None) -> ReasonModel:
     """Load a model saved by :func:`save_model`; ``None`` loads the default model.
 
-    The card is checked first (checksum, library versions), so a corrupt or mismatched
-    model fails with a one-line :class:`ModelError` instead of a pickle traceback.
+    The card is checked first (checksum, library versions) and the file is built only from
+    :data:`TRUSTED_TYPES`, so a corrupt, mismatched or hostile model fails with a one-line
+    :class:`ModelError` and nothing in it runs.
     """
-    import joblib
-
     directory = resolve_model_dir(directory)
     card = read_card(directory)
     check_card(card, directory)
+    pipeline = _read_pipeline(directory / MODEL_FILE)
     try:
-        pipeline = joblib.load(directory / MODEL_FILE)
-    except Exception as e:  # a checked file that still fails to unpickle: say so in one line
-        raise ModelError(f"cannot load {directory / MODEL_FILE} ({type(e).__name__}: {e}); {RETRAIN_HINT}.") from e
-    taxonomy = Taxonomy.from_dict(card["taxonomy"], str(directory / CARD_FILE))
+        taxonomy = Taxonomy.from_dict(card["taxonomy"], str(directory / CARD_FILE))
+    except KeyError as e:
+        raise ModelError(f"model card {directory / CARD_FILE} has no taxonomy; {RETRAIN_HINT}.") from e
     model = ReasonModel(pipeline=pipeline, taxonomy=taxonomy, threshold=float(card.get("threshold", 0.5)), card=card)
     model.card["path"] = str(directory)
     return model
+
+
+def upgrade_model(directory: str | Path) -> Path:
+    """Rewrite an old pickled model (format 1) in the current format, keeping its card's figures.
+
+    This unpickles ``model.joblib``, which runs whatever code it holds: call it only on a model
+    you trust (the bundled model was converted this way). Predictions are unchanged.
+    """
+    import joblib
+
+    directory = Path(directory)
+    card = read_card(directory)
+    check_card(card, directory, format_version=1)
+    pipeline = joblib.load(directory / LEGACY_MODEL_FILE)
+    taxonomy = Taxonomy.from_dict(card["taxonomy"], str(directory / CARD_FILE))
+    model = ReasonModel(pipeline=pipeline, taxonomy=taxonomy, threshold=float(card["threshold"]), card=card)
+    save_model(model, directory)
+    (directory / LEGACY_MODEL_FILE).unlink()
+    return directory
 
 
 def describe_model(model: ReasonModel) -> str:
@@ -266,3 +509,9 @@ def format_installed(entries: list[dict]) -> str:
             f"{len(card.get('labels', []))} labels  {'  '.join(f for f in figures if f)}  {entry['path']}"
         )
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m classifier.persistence upgrade DIR
+    if len(sys.argv) != 3 or sys.argv[1] != "upgrade":
+        sys.exit("usage: python -m classifier.persistence upgrade DIR   (converts a trusted format-1 model)")
+    print(f"converted {upgrade_model(sys.argv[2])}")

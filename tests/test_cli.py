@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from classifier.persistence import MODEL_FILE
 from cli import cli
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "crm_export.csv"
@@ -154,7 +155,7 @@ def test_corrupt_model_is_error_1(runner, tmp_path, seed_model_dir):
 
     target = tmp_path / "m"
     shutil.copytree(seed_model_dir, target)
-    (target / "model.joblib").write_bytes(b"garbage")
+    (target / MODEL_FILE).write_bytes(b"garbage")
     _one_line_error(runner.invoke(cli, ["info", "--model", str(target)]), 1, "checksum")
 
 

@@ -30,8 +30,8 @@ def model_copy(tmp_path, seed_model_dir):
     return target
 
 
-def test_corrupt_model_file_is_refused_before_unpickling(model_copy):
-    (model_copy / MODEL_FILE).write_bytes(b"not a pickle")
+def test_corrupt_model_file_is_refused_before_loading(model_copy):
+    (model_copy / MODEL_FILE).write_bytes(b"not a model")
     with pytest.raises(ModelError, match="checksum.*retrain"):
         load_model(model_copy)
 
@@ -74,7 +74,36 @@ def test_saved_threshold_decides_needs_review_after_loading(tmp_path, seed_model
 
 def test_promoting_a_corrupt_model_is_refused_and_the_default_stays(model_copy):
     before = default_model_dir()
-    (model_copy / MODEL_FILE).write_bytes(b"not a pickle")
+    (model_copy / MODEL_FILE).write_bytes(b"not a model")
     with pytest.raises(ModelError, match="checksum.*retrain"):
         promote_model(model_copy, "broken")
     assert default_model_dir() == before
+
+
+def test_old_pickled_model_you_trust_can_be_converted_unchanged(model_copy, seed_model):
+    import joblib
+
+    from classifier.persistence import LEGACY_MODEL_FILE, file_sha256, upgrade_model
+
+    (model_copy / MODEL_FILE).unlink()
+    joblib.dump(seed_model.pipeline, model_copy / LEGACY_MODEL_FILE)
+    card = json.loads((model_copy / CARD_FILE).read_text())
+    card.update(format_version=1, model_sha256=file_sha256(model_copy / LEGACY_MODEL_FILE))
+    (model_copy / CARD_FILE).write_text(json.dumps(card))
+    with pytest.raises(ModelError, match="old pickled model"):
+        load_model(model_copy)
+    upgrade_model(model_copy)
+    again = load_model(model_copy)
+    assert again.classify(NOTES).equals(seed_model.classify(NOTES))
+    assert again.card["cv"] == seed_model.card["cv"] and again.card["created"] == seed_model.card["created"]
+    assert not (model_copy / LEGACY_MODEL_FILE).exists()
+
+
+def test_loading_keeps_vocabularies_and_saving_leaves_the_model_intact(tmp_path, seed_model):
+    from classifier.persistence import _vectorisers
+
+    before = {key: dict(step.vocabulary_) for key, step in _vectorisers(seed_model.pipeline)}
+    save_model(replace(seed_model), tmp_path / "again")
+    assert {key: step.vocabulary_ for key, step in _vectorisers(seed_model.pipeline)} == before
+    loaded = load_model(tmp_path / "again")
+    assert {key: step.vocabulary_ for key, step in _vectorisers(loaded.pipeline)} == before

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from classifier.errors import InputError
 from classifier.model import ReasonModel
 from classifier.taxonomy import Taxonomy, default_taxonomy
 
@@ -114,6 +115,8 @@ def train_files(
     from .corpus import files_sha256, read_labelled
 
     taxonomy = taxonomy or default_taxonomy()
+    if mode == "with" and set(taxonomy.labels) != set(default_taxonomy().labels):
+        raise InputError("--with-default-corpus needs the bundled labels; with your own taxonomy use --only-my-data.")
     frame = pd.concat([read_labelled(p, text_column, label_column) for p in paths], ignore_index=True)
     if mode and not isinstance(current, ReasonModel):
         from classifier.errors import ModelError

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from classifier.errors import InputError
 from classifier.exports.tables import Chunk, Table, find_header
 from classifier.exports.sniff import CP1252, UTF8, Encoding, check_text, choose_utf8
 
@@ -36,6 +37,8 @@ CANDIDATES = (",", ";", "\t", "|")
 SINGLE = "\x1f"  # placeholder delimiter for one-column files
 NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 BLOCK = 1 << 22
+MAX_HEAD = 16 << 20  # the header row (with any lines above it) must fit in this much
+MAX_PADDED = 10_000_000  # rows x widest row: beyond this a row far wider than the header is refused
 _SEP_LINE = re.compile(r"^\s*sep=(.)\s*$", re.I)
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 MOJIBAKE = re.compile(
@@ -323,13 +326,25 @@ def _frame(rows: list[list[str]], width: int, unquote: bool) -> pd.DataFrame:
 
 def open_csv(path: Path, name: str, head: bytes, enc: Encoding, chunksize: int | None) -> Table:
     """Open a delimited text file as a :class:`Table` (see module docstring)."""
-    complete = os.path.getsize(path) <= len(head)
-    text = enc.decode(head, final=complete)
-    check_text(text, name)
-    dialect = sniff_dialect(text, complete)
-    records = head_records(text, dialect.delimiter, limit=60)
-    skip = 1 if dialect.sep_line else 0
-    found = find_header([r for r, _, _ in records[skip:]], single=dialect.single)
+    size = os.path.getsize(path)
+    while True:  # the head must hold the whole header row: grow it (up to MAX_HEAD) when a line is longer
+        complete = size <= len(head)
+        text = enc.decode(head, final=complete)
+        check_text(text, name)
+        dialect = sniff_dialect(text, complete)
+        records = head_records(text, dialect.delimiter, limit=60)
+        skip = 1 if dialect.sep_line else 0
+        found = find_header([r for r, _, _ in records[skip:]], single=dialect.single)
+        if complete:
+            break
+        whole = len(re.findall(r"\r\n|\r|\n", text))  # complete lines in the head
+        if whole >= (records[skip + found][2] if found is not None else 0) and whole >= 2 + skip:
+            break
+        if len(head) >= MAX_HEAD:
+            raise InputError(f"{name}: its first lines (the header row) are longer than {MAX_HEAD >> 20} MiB; "
+                             "no export has column names this long: check that this is the right file")
+        with open(path, "rb") as f:
+            head = f.read(min(MAX_HEAD, len(head) * 4))
     notices = []
     if found is not None:
         header_rec = skip + found
@@ -357,6 +372,7 @@ def open_csv(path: Path, name: str, head: bytes, enc: Encoding, chunksize: int |
         line = scan.unclosed
         scan = scan_file(path, enc, dialect, data_start, n, quote_off=line)
         scan.unclosed = line
+    _check_width(scan, n, name)
     notices.insert(0, f"{name}: read as {enc.label}, {dialect.describe()}")
     if found is None and records[skip:]:
         first_line = records[skip][1]
@@ -374,6 +390,18 @@ def open_csv(path: Path, name: str, head: bytes, enc: Encoding, chunksize: int |
         total=max(0, scan.records - data_start),
         mojibake=(scan.mojibake_lines, *scan.mojibake_examples[0]) if scan.mojibake_examples else (0, 0, ""),
     )
+
+
+def _check_width(scan: Scan, n: int, name: str) -> None:
+    """Refuse a row so much wider than the header that padding every row to it would not fit in memory."""
+    if scan.max_fields <= 2 * n or scan.max_fields * scan.records <= MAX_PADDED:
+        return
+    idx = max(scan.ragged, key=scan.ragged.__getitem__, default=0)
+    at = np.searchsorted(np.frombuffer(scan.shift_at, dtype=np.int64), idx, side="right") - 1 if scan.shift_at else -1
+    line = idx + 1 + (scan.shift_by[at] if at >= 0 else 0)
+    where = f"line {line:,}" if scan.ragged.get(idx) == scan.max_fields else "a line"
+    raise InputError(f"{name}: {where} has {scan.max_fields:,} fields but the header has {n:,}; every row "
+                     f"would be padded to {scan.max_fields:,} columns: fix or delete that line, or quote its text")
 
 
 def _scan_notices(scan: Scan, name: str, enc: Encoding) -> list[str]:

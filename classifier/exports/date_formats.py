@@ -4,7 +4,7 @@ pandas reads ``01.02.2024`` as 2 January without a word, and ``dayfirst=True`` t
 ``2024-02-01`` into 2 January. Here a column gets one format from explicit candidates:
 ISO 8601 first (with ``Z`` or offsets, converted to UTC), then numeric day/month/year
 shapes where a first number above 12 proves day-first and a second number above 12 proves
-month-first, then English month names, then (only where asked) Excel serials and epochs.
+month-first, then English and German month names (``15. März 2024``, ``01. Feb. 2024``), then (only where asked) Excel serials and epochs.
 Values that do not fit stay ``NaT`` and are counted.
 
 >>> fmt = infer_format(["03.04.2024 09:15", "25.12.2023 14:30", "01.02.2024"])
@@ -33,6 +33,26 @@ _SERIAL = re.compile(r"^\d{5}(?:[.,]\d+)?$")
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 _NAMED = ("%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%d %B %Y", "%B %d, %Y", "%d-%b-%y", "%b %d %Y")
 SAMPLE = 2000
+GERMAN = "%d. %B %Y"  # German month names ("15. März 2024", "01. Feb. 2024"), parsed via English ones
+_GERMAN_MONTHS = {
+    "jan": "Jan", "januar": "Jan", "jän": "Jan", "jänner": "Jan", "feb": "Feb", "februar": "Feb", "mär": "Mar",
+    "märz": "Mar", "maerz": "Mar", "mrz": "Mar", "apr": "Apr", "april": "Apr", "mai": "May", "jun": "Jun",
+    "juni": "Jun", "jul": "Jul", "juli": "Jul", "aug": "Aug", "august": "Aug", "sep": "Sep", "sept": "Sep",
+    "september": "Sep", "okt": "Oct", "oktober": "Oct", "nov": "Nov", "november": "Nov", "dez": "Dec",
+    "dezember": "Dec",
+}
+_GERMAN_DATE = re.compile(
+    r"^(\d{1,2})\.?\s*(" + "|".join(sorted(_GERMAN_MONTHS, key=len, reverse=True)) + r")\.?\s*(\d{4}|\d{2})$", re.I
+)
+
+
+def _german_to_english(values: pd.Series) -> pd.Series:
+    """``15. März 2024`` -> ``15 Mar 2024`` (two-digit years like %y); other values become empty."""
+    parts = values.str.extract(_GERMAN_DATE.pattern, flags=re.I)
+    year = pd.to_numeric(parts[2], errors="coerce")
+    year = year.where(year >= 100, year + (year > 68) * -100 + 2000)
+    month = parts[1].str.lower().map(_GERMAN_MONTHS)
+    return (parts[0] + " " + month + " " + year.astype("Int64").astype(str)).fillna("")
 
 
 @dataclass(frozen=True)
@@ -113,6 +133,9 @@ def infer_format(values: Iterable[str], *, dayfirst_hint: bool | None = None, nu
             parsed = pd.to_datetime(pd.Series(sample), format=fmt, errors="coerce")
             if parsed.notna().any():
                 candidates.append(DateFormat(fmt, float(parsed.notna().mean())))
+        german = pd.to_datetime(_german_to_english(pd.Series(sample)), format="%d %b %Y", errors="coerce")
+        if german.notna().any():
+            candidates.append(DateFormat(GERMAN, float(german.notna().mean())))
     if numeric:
         serial = [v for v in sample if _SERIAL.match(v) and 20000 <= float(v.replace(",", ".")) <= 80000]
         if serial:
@@ -184,6 +207,8 @@ def parse_dates(values: pd.Series, fmt: DateFormat | None) -> pd.Series:
     elif fmt.format.startswith("epoch"):
         number = pd.to_numeric(text.where(text.str.match(_EPOCH.pattern)), errors="coerce")
         parsed = pd.to_datetime(number, unit="ms" if fmt.format.endswith("ms") else "s", errors="coerce")
+    elif fmt.format == GERMAN:
+        parsed = pd.to_datetime(_german_to_english(text), format="%d %b %Y", errors="coerce")
     else:
         parsed = pd.to_datetime(text, format=fmt.format, errors="coerce")
     return pd.Series(parsed.to_numpy(dtype="datetime64[ns]"), index=index)

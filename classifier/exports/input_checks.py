@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
+import ftfy
 import numpy as np
 import pandas as pd
 
@@ -37,7 +38,12 @@ _MAX_IDS = 1_000_000  # distinct IDs remembered across chunks to count repeats
 
 
 def fix_mojibake(text: str) -> str:
-    """Undo UTF-8 text that was decoded as Windows-1252 (``MÃ¼ller`` -> ``Müller``); keep what fails."""
+    """Undo UTF-8 text that was decoded as Windows-1252 (``MÃ¼ller`` -> ``Müller``), also twice over
+    (``MÃƒÂ¼ller``) or via Latin-1; ftfy does the work, the project's own pass catches what it leaves.
+
+    >>> fix_mojibake("MÃƒÂ¼ller"), fix_mojibake("GrÃ¶Ã\x9fe")
+    ('Müller', 'Größe')
+    """
 
     def fix(match: re.Match[str]) -> str:
         try:
@@ -45,7 +51,12 @@ def fix_mojibake(text: str) -> str:
         except UnicodeError:
             return match.group()
 
-    return _RUN.sub(fix, text)
+    for _ in range(4):
+        fixed = _RUN.sub(fix, ftfy.fix_encoding(text))
+        if fixed == text:
+            break
+        text = fixed
+    return text
 
 
 def _lines(values: list[int], limit: int = 10) -> str:
@@ -64,6 +75,7 @@ class Checks:
         self.long: list[int] = []
         self.short: list[int] = []
         self.mojibake: list[tuple[int, str]] = []
+        self.nul_lines: list[int] = []
         self.counts: Counter = Counter()
         self.status: Counter = Counter()
         self.ids: set[str] = set()
@@ -88,9 +100,21 @@ class Checks:
         frame.columns = self.names
         frame.index = pd.RangeIndex(self.rows, self.rows + len(frame))
         self.rows += len(frame)
+        frame = self._nul(frame, lines)
         if self.table.mojibake is None or self.repair:
             frame = self._mojibake(frame, lines)
         return frame, pd.Series(lines, index=frame.index)
+
+    def _nul(self, frame: pd.DataFrame, lines: np.ndarray) -> pd.DataFrame:
+        """Remove NUL bytes (the head check only sees the first 64 KB); count them for a notice."""
+        for column in frame.columns:
+            hit = frame[column].str.contains("\x00", regex=False, na=False).to_numpy(dtype=bool)
+            if hit.any():
+                self.counts["nul"] += int(hit.sum())
+                if len(self.nul_lines) < 10:
+                    self.nul_lines += [int(x) for x in lines[hit][: 10 - len(self.nul_lines)]]
+                frame[column] = frame[column].str.replace("\x00", "", regex=False)
+        return frame
 
     def _ragged(self, frame: pd.DataFrame, lines: np.ndarray, fields: np.ndarray, n: int) -> pd.DataFrame:
         short = fields < n
@@ -211,6 +235,9 @@ class Checks:
         if self.short:
             self.notices.append(f"{name}: {c['short']} rows have fewer fields than the header "
                                 f"(lines {_lines(self.short)}); the missing fields are left empty")
+        if c["nul"]:
+            self.notices.append(f"{name}: {c['nul']} values held NUL bytes (lines {_lines(sorted(set(self.nul_lines)))}); "
+                                "the NUL bytes were removed; check those lines in the original export")
         scanned = self.table.mojibake
         count, unit = (scanned[0], "lines") if scanned is not None else (c["mojibake"], "rows")
         if count:

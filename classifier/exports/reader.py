@@ -112,6 +112,19 @@ def _materialize(source: Source) -> tuple[Path, str, Callable[[], None]]:
     return Path(tmp.name), name, lambda: Path(tmp.name).unlink(missing_ok=True)
 
 
+def _blank(path: Path, head: bytes) -> bool:
+    """True if a text file holds nothing but whitespace (and BOMs or NULs), read in blocks."""
+    junk = b" \t\r\n\x0b\x0c\x00\xef\xbb\xbf\xff\xfe"
+    if head.strip(junk):
+        return False
+    with open(path, "rb") as f:
+        f.seek(len(head))
+        for block in iter(lambda: f.read(1 << 20), b""):
+            if block.strip(b" \t\r\n\x0b\x0c\x00"):
+                return False
+    return True
+
+
 def open_table(path: Path, name: str, chunksize: int | None, sheet: str | None, in_zip: bool = False) -> Table:
     """Open any supported container as a Table (dispatch on content, never on the extension)."""
     with open(path, "rb") as f:
@@ -119,6 +132,9 @@ def open_table(path: Path, name: str, chunksize: int | None, sheet: str | None, 
     if not head:
         raise InputError(f"no data rows found in {name} (the file is empty)")
     kind = sniff_container(head, name)
+    if kind == "text" and _blank(path, head):
+        raise InputError(f"no data rows found in {name} (the file holds only blank lines or spaces); "
+                         "check that this is the right export")
     if kind == "zip":
         members = zip_members(path, name)
         if members == "xlsx":

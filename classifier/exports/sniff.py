@@ -122,15 +122,70 @@ def choose_utf8(bad: int, good: int) -> bool:
 
 
 def detect_encoding(head: bytes, final: bool = True) -> Encoding:
-    """BOM first, then UTF-16 by its NUL pattern, then strict UTF-8, then Windows-1252."""
+    """BOM first, then UTF-16 by its NUL pattern, then strict UTF-8, then Windows-1252.
+
+    A UTF-16 BOM whose body has no NUL byte at all is a stray BOM (UTF-16 text always holds
+    NULs in its line ends and delimiters): the body is read as UTF-8 or a single-byte code page.
+    When the Windows-1252 reading looks wrong, Windows-1250 and Mac Roman are tried.
+    """
     for bom, codec, label in _BOMS:
         if head.startswith(bom):
+            if codec.startswith("utf-16") and len(head) >= len(bom) + 8 and b"\x00" not in head[len(bom) : 4096]:
+                body = head[len(bom) :]
+                enc = UTF8 if choose_utf8(*utf8_stats(body, final)) else _single_byte(body)
+                return Encoding(enc.codec, len(bom), f"{enc.label} (after a stray UTF-16 byte-order mark)")
             return Encoding(codec, len(bom), label)
     codec = _utf16_without_bom(head)
     if codec:
         return Encoding(codec, 0, "UTF-16 (no BOM)")
     bad, good = utf8_stats(head, final)
-    return UTF8 if choose_utf8(bad, good) else CP1252
+    return UTF8 if choose_utf8(bad, good) else _single_byte(head)
+
+
+# Letters that, between two letters, betray a wrong single-byte code page: Mac Roman German read as
+# Windows-1252 gives Ÿ š Š § † (ü ö ä ß Ü); Windows-1250 Czech/Polish gives ø ³ ¹ ¿ (ř ł ą ż).
+# Letters of French, Italian or Portuguese words (è û ì ù ò õ œ) are not on the list; "§3" does not count.
+_ODD = "ŸŠšŽž§†‡‰ø³¹¿ŕĺ¤˘˙√∂∆◊ﬁﬂı"
+_ODD_IN_WORD = re.compile(rf"(?<=[^\W\d_])[{_ODD}](?=[^\W\d_])")
+_PUNCT = set("€–—„“”‘’‚«»‹›°·…•§")
+_SINGLE_BYTE = {"cp1250": "Windows-1250 (Central European)", "mac_roman": "Mac Roman"}
+_NATIVE = {"cp1250": set("ŠšŽžŕĺ"), "mac_roman": set()}  # tell-tales in cp1252, letters in the candidate
+
+
+def _odd_letters(text: str, native: set[str] = frozenset()) -> int:
+    return sum(ch not in native for ch in _ODD_IN_WORD.findall(text))
+
+
+def _clean(text: str, codec: str) -> bool:
+    """No tell-tale letters, and every non-ASCII character a letter or common punctuation."""
+    return not _odd_letters(text, _NATIVE[codec]) and all(ch.isalpha() or ch in _PUNCT for ch in text if ord(ch) > 127)
+
+
+def _single_byte(head: bytes) -> Encoding:
+    """Windows-1252, unless its reading looks wrong and Windows-1250 or Mac Roman reads clean.
+
+    charset-normalizer, restricted to these three code pages, ranks the candidates; a candidate
+    is taken only where Windows-1252 shows several tell-tale letters, if its own reading is clean
+    (:func:`_clean`) and reads as a language, so French ``déjà`` and arbitrary Windows-1252 text
+    stay Windows-1252.
+
+    >>> _single_byte("Kunde Müller möchte später, Größe passt nicht".encode("mac_roman")).label
+    'Mac Roman'
+    >>> _single_byte("Müller, déjà vu, Größe".encode("cp1252")).label
+    'Windows-1252'
+    """
+    text = head.decode("cp1252", errors="replace")
+    found = _ODD_IN_WORD.findall(text)
+    if len(found) < 4 and (len(found) < 2 or len(set(found)) < 2):  # a name ("Søren") is no evidence
+        return CP1252
+    from charset_normalizer import from_bytes  # only for the rare file that needs it
+
+    for match in from_bytes(head, cp_isolation=["cp1252", "cp1250", "mac_roman"]):
+        codec = match.encoding
+        other = head.decode(codec, errors="replace") if codec in _SINGLE_BYTE else text
+        if other != text and match.coherence >= 0.2 and _clean(other, codec):  # coherence: reads as a language
+            return Encoding(codec, 0, _SINGLE_BYTE[codec])
+    return CP1252
 
 
 def check_text(text: str, name: str) -> None:
@@ -158,7 +213,9 @@ def text_kind(text: str) -> str:
     if low.startswith("mime-version:") or (low.startswith(("from:", "content-type:")) and "multipart/" in low):
         return "mhtml"
     if low.startswith("{"):
-        return "jsonl"
+        # JSON Lines put a whole object on each line; a pretty-printed document ({"results": [...]}) does not.
+        first = start.split("\n", 1)
+        return "jsonl" if len(first) == 1 or first[0].rstrip().endswith("}") else "json"
     if low.startswith("[") and re.match(r"\[\s*(\{|\])", low):
         return "json"
     if low.startswith("<") and "<table" in text[:HEAD].lower():

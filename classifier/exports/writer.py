@@ -1,18 +1,24 @@
 """Write tables atomically: a temporary file beside the target, renamed into place when complete.
 
 A run that is interrupted or killed leaves no partial output under the target name, and
-the input file is never overwritten. CSV output neutralises cells that Excel would run as
-formulas (leading ``= + - @``, tab, CR) with an apostrophe, as OWASP recommends; XLSX
-output writes text as text, never as formulas.
+the input file is never overwritten. CSV and TSV output neutralise cells and header names that
+Excel would run as formulas (leading ``= + - @``, tab, CR) with an apostrophe, as OWASP
+recommends, and quote every cell that holds a line break (CR, LF or any Unicode one), so no cell
+can start a row of its own; XLSX output writes text, header names included, as text, never as
+formulas; JSONL escapes the Unicode line breaks that ``str.splitlines`` would split on.
 
 >>> neutralise(pd.DataFrame({"note": ["=1+1", "kein Budget", "-5"]}))["note"].tolist()
 ["'=1+1", 'kein Budget', "'-5"]
+>>> csv_text(pd.DataFrame({"=cmd": ["a\\rb", "=1"]}), header=True).splitlines(keepends=True)
+["'=cmd\\n", '"a\\r', 'b"\\n', "'=1\\n"]
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -22,8 +28,13 @@ from types import TracebackType
 import pandas as pd
 
 from classifier.errors import InputError
+from classifier.exports.text_safety import LINE_BREAKS, neutralise_formula
 
-_FORMULA = r"^[=+\-@\t\r]"
+_FORMULA = r"^[=+\-@\t\r]"  # text_safety.FORMULA_START as a pattern (tests/mutants.py mutates this line)
+# Line breaks the csv module does not quote by itself (it quotes LF, our line terminator).
+_UNQUOTED_BREAK = re.compile(f"[{re.escape(LINE_BREAKS.replace(chr(10), ''))}]")
+# Raw in JSON strings but line ends for str.splitlines(): NEL, LS, PS (pandas escapes C0 itself).
+_JSON_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 XLSX_CELL = 32767
 XLSX_ROWS = 1_048_576
 FORMATS = {".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet",
@@ -33,13 +44,38 @@ FORMATS = {".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells that start like a spreadsheet formula with an apostrophe (OWASP CSV injection)."""
     out = frame.copy()
-    for column in out.columns:
-        s = out[column]
+    for i in range(out.shape[1]):
+        s = out.iloc[:, i]
         if pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype):
             mask = s.str.match(_FORMULA, na=False).astype(bool)
             if mask.any():
-                out[column] = s.where(~mask, "'" + s[mask].astype(str))
+                out.isetitem(i, s.where(~mask, "'" + s[mask].astype(str)))
     return out
+
+
+def _csv_field(value: str, sep: str) -> str:
+    if sep in value or '"' in value or any(c in value for c in LINE_BREAKS):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def csv_text(chunk: pd.DataFrame, *, header: bool, sep: str = ",") -> str:
+    """``chunk`` as CSV (or TSV) text: formulas neutralised in cells and header names, line breaks quoted.
+
+    Python's csv module quotes only LF here, so a cell holding a bare CR, VT, FF, NEL or LS/PS
+    would end the row in Excel or in a reader that splits lines; such chunks are written again
+    with those cells quoted. A single empty field is written ``""`` as the csv module does.
+    """
+    names = [neutralise_formula(str(c)) for c in chunk.columns] if header else False
+    frame = neutralise(chunk)
+    text = frame.to_csv(index=False, header=names, sep=sep, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    if not _UNQUOTED_BREAK.search(text):
+        return text
+    every = frame.to_csv(index=False, header=names, sep=sep, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    out = []
+    for row in csv.reader(io.StringIO(every, newline=""), delimiter=sep):
+        out.append('""' if row == [""] else sep.join(_csv_field(value, sep) for value in row))
+    return "\n".join(out) + "\n"
 
 
 def format_of(path: str | Path | None) -> str:
@@ -73,6 +109,16 @@ def temp_beside(target: Path, forbid: Sequence[str | Path] = ()) -> Path:
     os.umask(mask)
     os.chmod(name, 0o666 & ~mask)
     return Path(name)
+
+
+def check_output(path: str | None) -> str | None:
+    """Check an output path before any work: its folder exists and can be written (InputError if not)."""
+    if path and str(path) != "-":
+        try:
+            temp_beside(Path(path)).unlink()
+        except OSError as e:
+            raise InputError(f"cannot write {path}: {e.strerror or e}; choose a folder you can write to") from e
+    return path
 
 
 def write_text(text: str, path: str | Path | None, *, forbid: Sequence[str | Path] = ()) -> None:
@@ -140,12 +186,12 @@ class TableWriter:
             raise ValueError(f"chunk columns {columns} differ from the first chunk's {self._columns}")
         self._rows += len(chunk)
         if self.format in ("csv", "tsv"):
-            text = neutralise(chunk).to_csv(index=False, header=first, sep="\t" if self.format == "tsv" else ",",
-                                            lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-            self._emit(text)
+            self._emit(csv_text(chunk, header=first, sep="\t" if self.format == "tsv" else ","))
         elif self.format == "jsonl":
             if len(chunk):
                 text = chunk.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
+                if any(c in text for c in _JSON_BREAKS):
+                    text = text.translate(str.maketrans(_JSON_BREAKS))
                 self._emit(text if text.endswith("\n") else text + "\n")
         elif self.format == "xlsx":
             self._write_xlsx(chunk, first)
@@ -165,23 +211,24 @@ class TableWriter:
                 sys.stdout.write(text)
 
     def _write_xlsx(self, chunk: pd.DataFrame, first: bool) -> None:
+        from itertools import chain
+
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         if self._rows > XLSX_ROWS - 1:
             raise InputError(f"{self._rows} rows do not fit in an XLSX sheet (max {XLSX_ROWS - 1}); write CSV or Parquet")
         sheet = self._sheet
-        if first:
-            sheet.append(self._columns)
         cut = 0
-        for row in chunk.itertuples(index=False, name=None):
+        rows = chunk.itertuples(index=False, name=None)
+        for row in chain([self._columns], rows) if first else rows:  # the header row is text like any other
             cells = []
             for value in row:
                 if isinstance(value, str):
                     value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
                     if len(value) > XLSX_CELL:
                         value, cut = value[:XLSX_CELL], cut + 1
-                    if value[:1] == "=":
+                    if value[:1] == "=":  # openpyxl would write it as a formula
                         cell = WriteOnlyCell(sheet, value=value)
                         cell.data_type = "s"
                         value = cell

@@ -120,8 +120,12 @@ def build_report(
     alerts = find_alerts(
         alert_frame, taxonomy, period=period, by=tuple(groups), rules=rules, lang=lang, until=until
     ) if len(rejections) else []
-    periods = reason_mix(rejections, taxonomy, period, until) if len(rejections) else []
-    overview["latest_period"] = latest_comparison(periods, period)
+    periods = reason_mix(rejections, taxonomy, period, until, lang) if len(rejections) else []
+    overview["latest_period"] = latest_comparison(periods, period, rules.min_n)
+    shifts = [a for a in alerts if a["scope"] == "period" and a.get("since")]
+    overview["level_shifts"] = [
+        {key: a.get(key) for key in ("metric", "since", "since_label", "share", "baseline", "n", "message")} for a in shifts
+    ]
     return {
         "overview": overview,
         "periods": periods,

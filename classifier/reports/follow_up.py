@@ -103,8 +103,12 @@ _NUM = rf"(?<![\w.,])\d{{1,3}}(?:[.,]\d)?|\b(?:{_alt(_NUMBERS)})"
 _RANGE = rf"(?:\s*(?:-|bis|to|or|oder|/)\s*(?:{_NUM}))?[\s-]*"  # "1-2 Monate": the lower bound counts
 
 
-def _ys(p: str, short: str = "[/'-]") -> str:
-    """Optional year after a period: ' 2027', '/27', "'27", ' nächsten Jahres'."""
+# A two-digit year after a space ("Q4 27", "Sommer 27") only when nothing numeric follows ("Q3 15.08.").
+_SPACE_YY = r"\s(?=\d{2}(?![\d.,:/%]))"
+
+
+def _ys(p: str, short: str = rf"(?:[/'-]|{_SPACE_YY})") -> str:
+    """Optional year after a period: ' 2027', '/27', "'27", ' 27', ' nächsten Jahres'."""
     return (rf"(?:\s*(?:[/'-]\s*)?(?P<{p}_y>(?:19|20)\d{{2}})(?!\d)|\s*{short}\s*(?P<{p}_yy>\d{{2}})(?!\d)"
             rf"|\s+(?:des\s+|of\s+)?(?P<{p}_rel>{_NEXT}|{_THIS})\s+(?:jahres|jahr|years?)(?![a-z]))?")
 
@@ -121,7 +125,9 @@ _DIGIT_KINDS: list[tuple[str, str]] = [
     ("dmon", rf"(?<![\d.])(?P<e_d>[0-3]?\d)(?:\.|st|nd|rd|th)?\s*(?:of\s+)?(?P<e_m>{_MON})\.?"
              r"(?:\s*,?\s*(?P<e_y>(?:19|20)\d{2})(?!\d))?"),
     ("qtr_d", rf"(?<![\d.])(?P<q_n2>[1-4])\s?\.?\s?(?:{_QWORD})(?:ish)?(?!\w){_ys('qd')}"),
-    ("half_d", rf"(?<![\d.])(?P<h_n2>[12])\s?\.?\s?(?:halbjahr|hj|jahreshaelfte|half)(?:ish)?(?!\w){_ys('hd')}"),
+    ("half_d", rf"(?<![\d.])(?:(?P<h_n2>[12])\s?\.?\s?(?:halbjahr|hj|jahreshaelfte|half)"
+               r"|(?P<h_n4>[12])h(?=\s*[/'-]?\s*(?:19|20)?\d{2}(?!\d)))"  # "2H 2027", "1H/28": not "2h" (hours)
+               rf"(?:ish)?(?!\w){_ys('hd')}"),
     ("week_d", rf"(?<![\d.])(?P<w_n2>\d{{1,2}})\.?\s?(?:kw|kalenderwoche)(?![a-z]){_ys('wd')}"),
     ("dur_d", rf"(?<![\w.,])(?P<d_n>\d{{1,3}}(?:[.,]\d)?){_RANGE}(?P<d_u>{_UNIT})(?![a-z])"),
     ("year", r"(?<![\d./])(?<!\d-)(?P<y_y>20\d{2})(?!\d|[.-]\d)"),
@@ -195,6 +201,11 @@ _FALL_CONTEXT = re.compile(
 )
 _STAMP_HEAD = re.compile(r"[\s\[(]*(?:(?!(?:am|ab|bis|vom|zum|in|im|on|by|to|ca|um|wv|rr|cb|fu)\b)[a-z]{1,3}\.?\s+)?")
 _STAMP_TAIL = re.compile(r"\s*(?:[-:|,;)\]]|[a-z]{1,5}\.?\s*[-:|,;)\]])")
+_LOG_BEFORE = re.compile(
+    r"\b(?:telefonat|tel\.?|telefoniert|anruf|angerufen|calls?|called|spoke|gespraech|gesprochen|meeting|besuch|mail"
+    r"|e-?mail|notiz|note|kontakt|kontaktiert|contacted|rueckruf)\s*(?:am|vom|on|from)?\s*$"
+)
+_LOG_AFTER = re.compile(r"\s*:")
 _YEAR_NAME = re.compile(r"\b(?:strategie|strategy|vision|agenda|horizon|horizont)\s*$")
 _FILLER = re.compile(
     r"[\s,:-]*(?:(?:im|in|ab|zum|zur|um|gegen|around|by|from|bis|until|anfang|mitte|ende|early|mid|late|end|beginning"
@@ -253,7 +264,8 @@ def _suffix_year(m: re.Match[str], r: date, *prefixes: str) -> int | None:
         if m[f"{p}_y"]:
             return int(m[f"{p}_y"])
         if m[f"{p}_yy"]:
-            return 2000 + int(m[f"{p}_yy"])
+            year = 2000 + int(m[f"{p}_yy"])
+            return year if r.year - 1 <= year <= r.year + 10 else None  # "Q4 99" is no year
         if m[f"{p}_rel"]:
             return r.year + _offset(m[f"{p}_rel"])
     return None
@@ -299,10 +311,23 @@ def _my_short(m: re.Match[str], text: str, r: date, mod: str | None) -> _Hit | N
     return _Hit(_months(int(m["b_m2"]), 1), year)
 
 
+def _logged(m: re.Match[str], text: str, r: date, month: int, day: int) -> bool:
+    """A day already past in the rejection's year, after "Telefonat"/"call" or before a colon, logs a contact."""
+    try:
+        if date(r.year, month, day) > r:
+            return False
+    except ValueError:
+        return False
+    return (_LOG_BEFORE.search(text, max(0, m.start() - 24), m.start()) is not None
+            or _LOG_AFTER.match(text, m.end()) is not None)
+
+
 def _dm(m: re.Match[str], text: str, r: date, mod: str | None) -> _Hit | None:
     if _stamp(m, text):
         return None
     day, month = (m["c_d"], m["c_m"]) if m["c_d"] else (m["c_d2"], m["c_m2"])
+    if _logged(m, text, r, int(month), int(day)):
+        return None  # "Telefonat 11.05.: erst Q4": when they spoke, not when to call
     return _Hit(_day(int(month), int(day)), None, point=True)
 
 
@@ -325,7 +350,7 @@ def _qtr(m: re.Match[str], text: str, r: date, mod: str | None) -> _Hit | None:
 
 
 def _half(m: re.Match[str], text: str, r: date, mod: str | None) -> _Hit | None:
-    n = m["h_n"] or m["h_n2"] or m["h_n3"] or ("1" if m["h_w"][0] in "ef1" else "2")
+    n = m["h_n"] or m["h_n2"] or m["h_n3"] or m["h_n4"] or ("1" if m["h_w"][0] in "ef1" else "2")
     return _Hit(_months(6 * int(n) - 5, 6), _suffix_year(m, r, "h", "hd"))
 
 
@@ -342,6 +367,8 @@ def _year(m: re.Match[str], text: str, r: date, mod: str | None) -> _Hit | None:
     year = year + 2000 if year < 100 else year
     if year > r.year + 20 or (m["y_y"] and _YEAR_NAME.search(text, 0, m.start())):
         return None  # "Strategie 2030" names a programme, not a time
+    if year == r.year and mod is None:  # "kein Budget 2026" in 2026 is "kein Budget dieses Jahr": the next one
+        return _Hit(_months(1, 12), year, mod="after", yearly=True)
     return _Hit(_months(1, 12), year, yearly=True)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 
+from classifier.exports.text_safety import for_terminal, markdown_text
 from classifier.taxonomy import Taxonomy
 
 WORDS = {
@@ -17,7 +18,7 @@ WORDS = {
         "weak": "Weak rejections",
         "review": "Notes needing review",
         "model": "Model",
-        "latest": "Latest complete period",
+        "latest": "Current period",
         "vs": "weak {latest} against {previous} in {before}",
         "year": "and {year} a year earlier",
         "alerts": "Alerts",
@@ -40,6 +41,7 @@ WORDS = {
         "drift": "Many notes look unlike the model's training data ({review} need review, the model card expects {review_base}; {oov} unseen words, expected {oov_base}). Label the most useful ones with `rejection-radar review-queue` and retrain.",
         "mix_chart": "Reasons per period",
         "weak_chart": "Weak share over time",
+        "shift": "since {since}",
         "owner_chart": "Weak share per owner (line: whole team)",
         "source_chart": "Weak share per lead source (line: all sources)",
     },
@@ -52,7 +54,7 @@ WORDS = {
         "weak": "Schwache Absagen",
         "review": "Zu prüfende Notizen",
         "model": "Modell",
-        "latest": "Letzter vollständiger Zeitraum",
+        "latest": "Aktueller Zeitraum",
         "vs": "schwach {latest} gegenüber {previous} in {before}",
         "year": "und {year} ein Jahr zuvor",
         "alerts": "Auffälligkeiten",
@@ -75,6 +77,7 @@ WORDS = {
         "drift": "Viele Notizen ähneln den Trainingsdaten des Modells wenig ({review} zu prüfen, laut Modellkarte erwartet {review_base}; {oov} unbekannte Wörter, erwartet {oov_base}). Die nützlichsten mit `rejection-radar review-queue` labeln und neu trainieren.",
         "mix_chart": "Gründe je Zeitraum",
         "weak_chart": "Anteil schwacher Absagen über die Zeit",
+        "shift": "seit {since}",
         "owner_chart": "Anteil schwacher Absagen je Vertriebler (Linie: ganzes Team)",
         "source_chart": "Anteil schwacher Absagen je Quelle (Linie: alle Quellen)",
     },
@@ -108,9 +111,9 @@ def _overview_rows(report: dict) -> list[tuple[str, str]]:
     ]
     latest = o.get("latest_period")
     if latest and latest["previous"]:
-        text = f"{latest['latest']['period']}: " + w["vs"].format(
+        text = f"{latest['latest'].get('label', latest['latest']['period'])}: " + w["vs"].format(
             latest=_pct(latest["latest"]["weak_share"]), previous=_pct(latest["previous"]["weak_share"]),
-            before=latest["previous"]["period"],
+            before=latest["previous"].get("label", latest["previous"]["period"]),
         )
         if latest["year_ago"]:
             text += " " + w["year"].format(year=_pct(latest["year_ago"]["weak_share"]))
@@ -137,29 +140,29 @@ def _top_reason(shares: dict, taxonomy: Taxonomy, lang: str) -> str:
 
 
 def to_markdown(report: dict, taxonomy: Taxonomy) -> str:
-    """The report as Markdown for a wiki page or a ticket."""
+    """The report as Markdown for a wiki page or a ticket; every piece of data is escaped (:func:`markdown_text`)."""
     w, lang = _words(report), report["overview"]["lang"]
+    md = markdown_text
     out = [f"# {w['title']}", "", f"## {w['overview']}", "", "| | |", "|---|---|"]
-    out += [f"| {k} | {v} |" for k, v in _overview_rows(report)]
+    out += [f"| {k} | {md(v)} |" for k, v in _overview_rows(report)]
     if drift_hint(report):
         out += ["", f"> {drift_hint(report)}"]
     out += ["", f"## {w['alerts']}", ""]
-    out += [f"- {a['message']} (p={a['p_value']:.2g})" for a in report["alerts"]] or [w["no_alerts"]]
+    out += [f"- {md(a['message'])} (p={a['p_value']:.2g})" for a in report["alerts"]] or [w["no_alerts"]]
     labels = taxonomy.labels
-    out += ["", f"## {w['periods']}", "", f"| {w['period']} | n | {w['weak_share']} | " + " | ".join(taxonomy.title(l, lang) for l in labels) + " |"]
+    out += ["", f"## {w['periods']}", "", f"| {w['period']} | n | {w['weak_share']} | " + " | ".join(md(taxonomy.title(l, lang)) for l in labels) + " |"]
     out.append("|---" * (len(labels) + 3) + "|")
     for p in report["periods"]:
-        out.append(f"| {p['period']} | {p['n']} | {_pct(p['weak_share'])} | " + " | ".join(_pct(p["shares"][l]) for l in labels) + " |")
+        out.append(f"| {md(p.get('label', p['period']))} | {p['n']} | {_pct(p['weak_share'])} | " + " | ".join(_pct(p["shares"][l]) for l in labels) + " |")
     for key in ("owners", "sources"):
         if report[key]:
             out += ["", f"## {w[key]}", "", f"| {w['name']} | n | {w['weak_share']} | {w['team']} | {w['top_reason']} |", "|---|---|---|---|---|"]
             for g in report[key]:
-                out.append(f"| {g['name']} | {g['n']} | {_pct(g['weak_share'])} | {_pct(g['baseline_weak_share'])} | {_top_reason(g['shares'], taxonomy, lang)} |")
+                out.append(f"| {md(g['name'])} | {g['n']} | {_pct(g['weak_share'])} | {_pct(g['baseline_weak_share'])} | {md(_top_reason(g['shares'], taxonomy, lang))} |")
     if report["challenge"]:
         out += ["", f"## {w['challenge']}", "", f"| {w['date']} | {w['owner']} | {w['note']} | {w['reason']} | {w['question']} |", "|---|---|---|---|---|"]
         for c in report["challenge"]:
-            note = c["note"].replace("|", "/").replace("\n", " ")
-            out.append(f"| {c['date']} | {c['owner']} | {note} | {taxonomy.title(c['reason'], lang)} | {c['question']} |")
+            out.append(f"| {md(c['date'])} | {md(c['owner'])} | {md(c['note'])} | {md(taxonomy.title(c['reason'], lang))} | {md(c['question'])} |")
     return "\n".join(out) + "\n"
 
 
@@ -173,31 +176,38 @@ def _style(text: str, fg: str | None = None, bold: bool = False) -> str:
 
 
 def to_table(report: dict, taxonomy: Taxonomy, color: bool = False) -> str:
-    """A plain-text report for the terminal; ``color`` adds ANSI colours to alerts."""
+    """A plain-text report for the terminal; ``color`` adds ANSI colours to alerts.
+
+    Data (names, periods, label titles, alert sentences) reaches the terminal without control
+    characters or escape sequences (:func:`for_terminal`), each on one line.
+    """
     w, lang = _words(report), report["overview"]["lang"]
 
     def head(text):
         return _style(text, bold=True) if color else text
 
+    def t(text) -> str:
+        return for_terminal(str(text), one_line=True)
+
     out = [head(w["title"]), ""]
-    out += [f"  {k:38} {v}" for k, v in _overview_rows(report)]
+    out += [f"  {k:38} {t(v)}" for k, v in _overview_rows(report)]
     if drift_hint(report):
         out += ["", "  " + (_style(drift_hint(report), fg="yellow") if color else drift_hint(report))]
     out += ["", head(w["alerts"])]
     for a in report["alerts"]:
-        out.append("  " + (_style("! ", fg="red", bold=True) if color else "! ") + a["message"])
+        out.append("  " + (_style("! ", fg="red", bold=True) if color else "! ") + t(a["message"]))
     if not report["alerts"]:
         out.append("  " + w["no_alerts"])
-    out += ["", head(w["periods"]), f"  {w['period']:10} {'n':>6} {w['weak_share']:>14}  {w['top_reason']}"]
+    out += ["", head(w["periods"]), f"  {w['period']:20} {'n':>6} {w['weak_share']:>14}  {w['top_reason']}"]
     for p in report["periods"]:
-        out.append(f"  {p['period']:10} {p['n']:6d} {_pct(p['weak_share']):>14}  {_top_reason(p['shares'], taxonomy, lang)}")
+        out.append(f"  {t(p.get('label', p['period'])):20} {p['n']:6d} {_pct(p['weak_share']):>14}  {t(_top_reason(p['shares'], taxonomy, lang))}")
     for key in ("owners", "sources"):
         if report[key]:
             out += ["", head(w[key]), f"  {w['name']:24} {'n':>6} {w['weak_share']:>14} {w['team']:>6}  {w['top_reason']}"]
             for g in report[key]:
                 out.append(
-                    f"  {g['name'][:24]:24} {g['n']:6d} {_pct(g['weak_share']):>14} {_pct(g['baseline_weak_share']):>6}  "
-                    f"{_top_reason(g['shares'], taxonomy, lang)}"
+                    f"  {t(g['name'])[:24]:24} {g['n']:6d} {_pct(g['weak_share']):>14} {_pct(g['baseline_weak_share']):>6}  "
+                    f"{t(_top_reason(g['shares'], taxonomy, lang))}"
                 )
     return "\n".join(out) + "\n"
 
@@ -212,6 +222,22 @@ def _svg(fig) -> str:
     return text[text.index("<svg") :]
 
 
+def weak_shift(report: dict) -> dict | None:
+    """The level-shift alert on the weak share, if the report has one."""
+    return next((a for a in report["alerts"] if a["scope"] == "period" and a.get("since") and a["metric"] == "weak"), None)
+
+
+def _mark_shift(ax, report: dict, periods: list[str], w: dict) -> None:
+    """Shade the weak-share chart from the start of a level shift to the end, with a line at the start."""
+    shift = weak_shift(report)
+    if not shift or shift["since"] not in periods:
+        return
+    start = periods.index(shift["since"]) - 0.5
+    ax.axvspan(start, len(periods) - 0.5, color="#c0392b", alpha=0.10, linewidth=0, gid="level-shift")
+    ax.axvline(start, color="#c0392b", linestyle="--", linewidth=1, gid="level-shift-start")
+    ax.text(start, 0.95, " " + w["shift"].format(since=shift["since"]), va="top", ha="left", fontsize=8, color="#c0392b")
+
+
 def charts(report: dict, taxonomy: Taxonomy) -> dict[str, str]:
     """SVG charts: reason mix per period, weak share over time, owners and sources against the team."""
     import matplotlib
@@ -219,12 +245,12 @@ def charts(report: dict, taxonomy: Taxonomy) -> dict[str, str]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"font.size": 9, "svg.fonttype": "path"})
+    plt.rcParams.update({"font.size": 9, "svg.fonttype": "path", "text.parse_math": False})  # "$" in a name is text
     w, lang = _words(report), report["overview"]["lang"]
     out = {}
     periods = report["periods"]
     if periods:
-        names = [p["period"] for p in periods]
+        names = [p.get("label", p["period"]) for p in periods]
         fig, ax = plt.subplots(figsize=(9, 3.6))
         bottom = [0.0] * len(periods)
         cmap = plt.get_cmap("tab20")
@@ -243,6 +269,7 @@ def charts(report: dict, taxonomy: Taxonomy) -> dict[str, str]:
         ax.set_ylim(0, 1)
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
         ax.set_title(w["weak_chart"])
+        _mark_shift(ax, report, [p["period"] for p in periods], w)
         ax.grid(axis="y", alpha=0.3)
         ax.tick_params(axis="x", rotation=45)
         out["weak"] = _svg(fig)
@@ -280,7 +307,7 @@ def to_html(report: dict, taxonomy: Taxonomy) -> str:
     e = html.escape
     svgs = charts(report, taxonomy)
     parts = [
-        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{e(w['title'])}</title><style>{_CSS}</style></head><body>",
+        f"<!DOCTYPE html><html lang='{e(lang)}'><head><meta charset='utf-8'><title>{e(w['title'])}</title><style>{_CSS}</style></head><body>",
         f"<h1>{e(w['title'])}</h1><h2>{e(w['overview'])}</h2><table>",
     ]
     parts += [f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in _overview_rows(report)]
@@ -292,7 +319,9 @@ def to_html(report: dict, taxonomy: Taxonomy) -> str:
     parts.append(f"<h2>{e(w['periods'])}</h2>")
     for key in ("mix", "weak"):
         if key in svgs:
-            parts.append(f"<figure class='chart' id='chart-{key}'>{svgs[key]}</figure>")
+            shift = weak_shift(report) if key == "weak" else None
+            caption = f"<figcaption class='shift'>{e(shift['message'])}</figcaption>" if shift else ""
+            parts.append(f"<figure class='chart' id='chart-{key}'>{svgs[key]}{caption}</figure>")
     for key in ("owners", "sources"):
         if report[key]:
             parts.append(f"<h2>{e(w[key])}</h2>")

@@ -1,5 +1,6 @@
-"""Trend reports over classified rejections: reason mix per period, owners and sources against the
-rest, and alerts with statistical support.
+"""Trend reports over classified rejections: reason mix per period (the running one "to date"),
+owners and sources against the rest, level shifts over the periods (for the team and for each
+owner and source), and alerts with statistical support.
 
 Everything here is a pure function of a *rejections frame*: one row per rejection with the columns
 ``reason``, ``weak``, ``needs_review``, ``date`` (datetime or NaT), ``owner``, ``source`` and,
@@ -86,41 +87,89 @@ def _year_before(label: str, period: str) -> str:
     return f"{int(year) - 1}-{rest}"
 
 
-def reason_mix(frame: pd.DataFrame, taxonomy: Taxonomy, period: str = "month", until=None) -> list[dict]:
-    """Per period: number of rejections, weak share, share of each reason, and whether it is complete."""
+def _period_start(label: str, period: str) -> pd.Timestamp:
+    if period == "month":
+        return pd.Timestamp(label + "-01")
+    if period == "quarter":
+        year, q = label.split("-Q")
+        return pd.Timestamp(f"{year}-{int(q) * 3 - 2:02d}-01")
+    year, week = label.split("-W")
+    return pd.Timestamp.fromisocalendar(int(year), int(week), 1)
+
+
+_MONTHS = {
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    "de": ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.", "Dez."],
+}
+
+
+def to_date_label(name: str, last, lang: str = "en") -> str:
+    """A running period's label: '2026-Q4 to 28 Dec', German '2026-Q4 bis 28. Dez.'.
+
+    >>> to_date_label("2026-Q4", pd.Timestamp("2026-12-28"), "de")
+    '2026-Q4 bis 28. Dez.'
+    """
+    last = pd.Timestamp(last)
+    month = _MONTHS.get(lang, _MONTHS["en"])[last.month - 1]
+    return f"{name} bis {last.day}. {month}" if lang == "de" else f"{name} to {last.day} {month}"
+
+
+def _last_date(dated: pd.DataFrame, until) -> pd.Timestamp:
+    return (pd.Timestamp(until) if until is not None else pd.to_datetime(dated["date"]).max()).normalize()
+
+
+def reason_mix(frame: pd.DataFrame, taxonomy: Taxonomy, period: str = "month", until=None, lang: str = "en") -> list[dict]:
+    """Per period: number of rejections, weak share, share of each reason, and whether it is complete.
+
+    A period still running on the last date (``until``, else the newest rejection) has
+    ``to_date`` (that date) and a ``label`` such as '2026-Q4 to 28 Dec'; other periods are
+    labelled by their name.
+    """
     labels = period_label(frame["date"], period)
     dated = frame[labels != ""]
     if dated.empty:
         return []
-    last = pd.Timestamp(until) if until is not None else pd.to_datetime(dated["date"]).max()
+    last = _last_date(dated, until)
     rows = []
     for name, group in dated.groupby(labels[labels != ""], sort=True):
         counts = group["reason"].value_counts()
+        complete = bool(last >= _period_end(name, period))
+        running = not complete and _period_start(name, period) <= last
         rows.append(
             {
                 "period": name,
+                "label": to_date_label(name, last, lang) if running else name,
                 "n": int(len(group)),
                 "weak_share": round(float(group["weak"].mean()), 4),
                 "shares": {label: round(float(counts.get(label, 0) / len(group)), 4) for label in taxonomy.labels},
-                "complete": bool(last.normalize() >= _period_end(name, period)),
+                "complete": complete,
+                "to_date": last.date().isoformat() if running else None,
             }
         )
     return rows
 
 
-def latest_comparison(periods: list[dict], period: str = "month") -> dict | None:
-    """The latest complete period against the one before and the same period a year earlier."""
+def latest_comparison(periods: list[dict], period: str = "month", min_n: int = 30) -> dict | None:
+    """The current period against the one before and the same period a year earlier.
+
+    The current period is the one still running when it has ``min_n`` rejections (shares are
+    rates, so a period to date compares fairly), else the latest complete period.
+    """
+    running = [p for p in periods if p.get("to_date") and p["n"] >= min_n]
     complete = [p for p in periods if p["complete"]]
-    if not complete:
+    if not running and not complete:
         return None
-    latest = complete[-1]
+    latest = running[-1] if running else complete[-1]
     by_name = {p["period"]: p for p in periods}
     names = [p["period"] for p in periods]
     before = periods[names.index(latest["period"]) - 1] if names.index(latest["period"]) > 0 else None
     year_ago = by_name.get(_year_before(latest["period"], period))
 
     def brief(p: dict | None) -> dict | None:
-        return None if p is None else {"period": p["period"], "n": p["n"], "weak_share": p["weak_share"], "shares": p["shares"]}
+        if p is None:
+            return None
+        return {"period": p["period"], "label": p.get("label", p["period"]), "n": p["n"], "weak_share": p["weak_share"],
+                "shares": p["shares"], "to_date": p.get("to_date")}
 
     return {"latest": brief(latest), "previous": brief(before), "year_ago": brief(year_ago)}
 
@@ -195,38 +244,199 @@ def _candidate(scope, subject, metric, k, n, k_base, n_base, compared_to=None) -
     }
 
 
-def _period_candidates(frame, period, metrics, rules, until) -> list[dict]:
-    """The latest complete period against the one before and against the same period a year earlier."""
+def _series(frame: pd.DataFrame, period: str, rules: AlertRules, until) -> tuple[list[str], np.ndarray, pd.Timestamp | None]:
+    """The periods compared over time and each row's position in them (-1: not compared).
+
+    Complete periods count, and so does the period still running on the last date once it has
+    ``rules.min_n`` rejections; periods starting after the last date do not.
+    """
     labels = period_label(frame["date"], period)
+    position = np.full(len(frame), -1)
     dated = frame[labels != ""]
-    labels = labels[labels != ""]
     if dated.empty:
+        return [], position, None
+    last = _last_date(dated, until)
+    counts = labels[labels != ""].value_counts()
+    names = []
+    for name in sorted(counts.index):
+        if last >= _period_end(name, period):
+            names.append(name)
+        elif _period_start(name, period) <= last and counts[name] >= rules.min_n:
+            names.append(name)
+    index = {name: i for i, name in enumerate(names)}
+    position = labels.map(lambda x: index.get(x, -1)).to_numpy(int)
+    return names, position, last
+
+
+def _log_likelihood(k: np.ndarray, n: np.ndarray) -> np.ndarray:
+    from scipy.special import xlogy
+
+    p = np.divide(k, n, out=np.zeros_like(k, dtype=float), where=n > 0)
+    return xlogy(k, p) + xlogy(n - k, 1 - p)
+
+
+def _best_start(k_t: np.ndarray, n_t: np.ndarray, min_n: int) -> tuple[int | None, int]:
+    """The start of the most likely upward level shift in a per-period series of ``k_t`` hits out
+    of ``n_t``, and the number of starts tried (both sides need ``min_n`` cases).
+
+    The start is the split with the highest likelihood of a two-level model among the splits where
+    the later level is higher (a one-sided change-point search).
+    """
+    cum_k, cum_n = np.cumsum(k_t), np.cumsum(n_t)
+    total_k, total_n = cum_k[-1], cum_n[-1]
+    starts = np.arange(1, len(n_t))
+    k_before, n_before = cum_k[:-1], cum_n[:-1]
+    k_after, n_after = total_k - k_before, total_n - n_before
+    eligible = (n_before >= min_n) & (n_after >= min_n)
+    tried = int(eligible.sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rising = eligible & (k_after * n_before > k_before * n_after)
+    if not rising.any():
+        return None, tried
+    ll = _log_likelihood(k_before.astype(float), n_before.astype(float)) + _log_likelihood(k_after.astype(float), n_after.astype(float))
+    ll[~rising] = -np.inf
+    return int(starts[int(np.argmax(ll))]), tried
+
+
+def _per_period(hits: np.ndarray, position: np.ndarray, periods: int) -> tuple[np.ndarray, np.ndarray]:
+    keep = position >= 0
+    n_t = np.bincount(position[keep], minlength=periods)
+    k_t = np.bincount(position[keep], weights=hits[keep].astype(float), minlength=periods)
+    return k_t, n_t
+
+
+def _shift_fields(names: list[str], start: int, period: str, last, lang: str) -> dict:
+    running = last is not None and last < _period_end(names[-1], period)
+    since = names[start]
+    return {
+        "since": since,
+        "since_date": _period_start(since, period).date().isoformat(),
+        "since_label": to_date_label(since, last, lang) if running and start == len(names) - 1 else since,
+        "periods": len(names) - start,
+        "baseline_periods": start,
+        "period": period,
+        "to_date": last.date().isoformat() if running else None,
+        "compared_to": None,
+    }
+
+
+def _level_shift_candidates(dated, names, position, last, period, metrics, rules, lang) -> list[dict]:
+    """Per metric, the start of a sustained rise: the run of periods from the start to the end
+    against every period before it (one-sided two-proportion test, Bonferroni over the starts tried)."""
+    if len(names) < 2:
         return []
-    last = pd.Timestamp(until) if until is not None else pd.to_datetime(dated["date"]).max()
-    complete = sorted(p for p in labels.unique() if last.normalize() >= _period_end(p, period))
-    if not complete:
+    hits = _metric_hits(dated, metrics)
+    out = []
+    for metric in metrics:
+        if metric == "picklist_mismatch":
+            continue
+        k_t, n_t = _per_period(hits[metric], position, len(names))
+        start, tried = _best_start(k_t, n_t, rules.min_n)
+        if start is None:
+            continue
+        k_b, n_b, k_a, n_a = int(k_t[:start].sum()), int(n_t[:start].sum()), int(k_t[start:].sum()), int(n_t[start:].sum())
+        candidate = _candidate("period", names[start], metric, k_a, n_a, k_b, n_b)
+        candidate["p_value"] = min(1.0, candidate["p_value"] * tried)
+        candidate.update(_shift_fields(names, start, period, last, lang))
+        out.append(candidate)
+    return out
+
+
+def _group_shift_candidates(dated, column, names, position, last, period, metrics, rules, lang) -> list[dict]:
+    """Per group of ``column`` and metric: the start of a rise in the group's own share.
+
+    Two one-sided tests must both hold (an intersection-union test, so its p-value is the larger
+    of the two): from the start on, the group's share is above its own share before, and above
+    the rest of the team's share over the same periods. A team-wide shift is so one period alert,
+    not an alert for every rep. The effect is the smaller of the two differences; Bonferroni over
+    the starts tried. Scope ``owner_shift``, ``source_shift``, ...
+    """
+    if len(names) < 2:
         return []
-    latest = complete[-1]
-    ordered = sorted(labels.unique())
-    position = ordered.index(latest)
+    values = dated[column].replace("", NONE).to_numpy(object)
+    hits = _metric_hits(dated, metrics)
+    out = []
+    for name in pd.unique(values):
+        if name == NONE:
+            continue
+        inside = values == name
+        if int((inside & (position >= 0)).sum()) < 2 * rules.min_n:
+            continue
+        for metric in metrics:
+            if metric == "picklist_mismatch":
+                continue
+            k_t, n_t = _per_period(hits[metric][inside], position[inside], len(names))
+            start, tried = _best_start(k_t, n_t, rules.min_n)
+            if start is None:
+                continue
+            r_t, m_t = _per_period(hits[metric][~inside], position[~inside], len(names))
+            k1, n1, k0, n0 = int(k_t[start:].sum()), int(n_t[start:].sum()), int(k_t[:start].sum()), int(n_t[:start].sum())
+            r1, m1 = int(r_t[start:].sum()), int(m_t[start:].sum())
+            candidate = _candidate(f"{column}_shift", str(name), metric, k1, n1, k0, n0)
+            if m1 == 0:
+                continue
+            p_team = proportion_p_value(k1, n1, r1, m1)
+            candidate["p_value"] = min(1.0, max(candidate["p_value"], p_team) * tried)
+            candidate["team_share"] = round(r1 / m1, 4)
+            candidate["effect"] = round(min(candidate["share"] - candidate["baseline"], candidate["share"] - r1 / m1), 4)
+            candidate.update(_shift_fields(names, start, period, last, lang))
+            out.append(candidate)
+    return out
+
+
+def _year_ago_candidates(dated, names, position, last, period, metrics, rules, lang) -> list[dict]:
+    """The current period (running, with ``min_n`` cases, else the latest complete one) against the
+    same period a year earlier: what a seasonal business compares."""
+    if not names:
+        return []
+    latest = names[-1]
+    ordered = names
     references = []
-    if position > 0:
-        references.append(ordered[position - 1])
     if _year_before(latest, period) in set(ordered) and _year_before(latest, period) not in references:
         references.append(_year_before(latest, period))
     hits = _metric_hits(dated, metrics)
-    now = (labels == latest).to_numpy()
+    now = position == len(names) - 1
+    running = last < _period_end(latest, period)
     out = []
     for reference in references:
-        before = (labels == reference).to_numpy()
+        before = position == names.index(reference)
         if now.sum() < rules.min_n or before.sum() < rules.min_n:
             continue
         for metric in metrics:
             if metric == "picklist_mismatch":
                 continue
             h = hits[metric]
-            out.append(_candidate("period", latest, metric, int(h[now].sum()), int(now.sum()), int(h[before].sum()), int(before.sum()), reference))
+            candidate = _candidate("period", latest, metric, int(h[now].sum()), int(now.sum()), int(h[before].sum()), int(before.sum()), reference)
+            candidate["label"] = to_date_label(latest, last, lang) if running else latest
+            candidate["to_date"] = last.date().isoformat() if running else None
+            out.append(candidate)
     return out
+
+
+def _period_candidates(frame, period, metrics, rules, until, lang="en", by=()) -> list[dict]:
+    """Level shifts of the whole team, of each group in ``by``, and the current period against a year earlier."""
+    names, position, last = _series(frame, period, rules, until)
+    if not names:
+        return []
+    out = _level_shift_candidates(frame, names, position, last, period, metrics, rules, lang)
+    for column in by:
+        if column in frame:
+            out += _group_shift_candidates(frame, column, names, position, last, period, metrics, rules, lang)
+    return out + _year_ago_candidates(frame, names, position, last, period, metrics, rules, lang)
+
+
+def _covered_by_shift(alert: dict, alerts: list[dict]) -> bool:
+    """An alert that a level shift already explains: a year-ago alert when a shift of the same
+    metric started after the year-ago period and runs through the current one; a group against
+    the team when the same group has a shift alert on the same metric (which says since when)."""
+    if alert["scope"] != "period" and not alert.get("since"):
+        return any(a["scope"] == f"{alert['scope']}_shift" and a["subject"] == alert["subject"] and a["metric"] == alert["metric"] for a in alerts)
+    if alert["scope"] != "period" or not alert.get("compared_to"):
+        return False
+    return any(
+        a["scope"] == "period" and a.get("since") and a["metric"] == alert["metric"] and alert["compared_to"] < a["since"] <= alert["subject"]
+        for a in alerts
+    )
 
 
 def find_alerts(
@@ -239,9 +449,11 @@ def find_alerts(
     lang: str = "en",
     until=None,
 ) -> list[dict]:
-    """Alerts: shares well above the rest of the team (or the earlier period), with statistical support.
+    """Alerts: shares well above the rest of the team, level shifts (since when a share is higher
+    than before, for the team and for each group) and the current period against a year earlier,
+    with statistical support.
 
-    Every comparison (each group or period, each metric) is tested one-sided; the p-values are
+    Every comparison (each group, shift or period, each metric) is tested one-sided; the p-values are
     Benjamini-Hochberg-adjusted together, and an alert also needs ``rules.min_n`` cases and an
     effect of at least ``rules.min_effect`` and ``rules.min_h``.
     """
@@ -253,18 +465,19 @@ def find_alerts(
         if column in frame:
             candidates += _candidates(frame, column, column, metrics, rules)
     if "date" in frame:
-        candidates += _period_candidates(frame, period, metrics, rules, until)
+        candidates += _period_candidates(frame, period, metrics, rules, until, lang, tuple(c for c in by if c in frame))
     if not candidates:
         return []
     q_values = benjamini_hochberg([c["p_value"] for c in candidates])
     alerts = []
     for candidate, q in zip(candidates, q_values):
-        effect = candidate["share"] - candidate["baseline"]
+        effect = candidate.get("effect", candidate["share"] - candidate["baseline"])
         if q < rules.alpha and effect >= rules.min_effect and cohens_h(candidate["share"], candidate["baseline"]) >= rules.min_h:
             candidate["q_value"] = float(q)
             candidate["p_value"] = float(candidate["p_value"])
             candidate["message"] = alert_message(candidate, taxonomy, lang)
             alerts.append(candidate)
+    alerts = [a for a in alerts if not _covered_by_shift(a, alerts)]
     return sorted(alerts, key=lambda a: (a["q_value"], -(a["share"] - a["baseline"])))
 
 
@@ -276,6 +489,17 @@ _MESSAGES = {
         "other": "{subject}: {share} of rejections as {what}, the rest {baseline} (n={n}).",
         "weak": "a weak reason",
         "picklist": "{subject}: the picklist reason disagrees with the note in {share} of rejections, the rest of the team {baseline} (n={n}).",
+        "shift_weak": "{when} the weak share is {share}, against {baseline} in {span} (n={n}).",
+        "shift_reason": "{when} {share} of rejections are {what}, against {baseline} in {span} (n={n}).",
+        "owner_shift": "{when} {subject} rejects {share} as {what}, before {baseline} (n={n}).",
+        "source_shift": "{when} leads from {subject}: {share} rejected as {what}, before {baseline} (n={n}).",
+        "other_shift": "{when} {subject}: {share} of rejections as {what}, before {baseline} (n={n}).",
+        "since": "Since {since}",
+        "in": "In {since}",
+        "span_one": "the {unit} before",
+        "span_many": "the {count} {units} before",
+        "units": {"week": ("week", "weeks"), "month": ("month", "months"), "quarter": ("quarter", "quarters")},
+        "numbers": ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"],
     },
     "de": {
         "owner": "{subject} lehnt {share} der Leads als {what} ab, das übrige Team {baseline} (n={n}).",
@@ -284,6 +508,17 @@ _MESSAGES = {
         "other": "{subject}: {share} der Absagen als {what}, der Rest {baseline} (n={n}).",
         "weak": "schwacher Grund",
         "picklist": "{subject}: Picklisten-Grund und Notiz widersprechen sich in {share} der Absagen, das übrige Team {baseline} (n={n}).",
+        "shift_weak": "{when} liegt der Anteil schwacher Absagen bei {share}, gegenüber {baseline} {span} (n={n}).",
+        "shift_reason": "{when} sind {share} der Absagen {what}, gegenüber {baseline} {span} (n={n}).",
+        "owner_shift": "{when} lehnt {subject} {share} als {what} ab, zuvor {baseline} (n={n}).",
+        "source_shift": "{when} Leads aus {subject}: {share} abgelehnt als {what}, zuvor {baseline} (n={n}).",
+        "other_shift": "{when} {subject}: {share} der Absagen als {what}, zuvor {baseline} (n={n}).",
+        "since": "Seit {since}",
+        "in": "Im Zeitraum {since}",
+        "span_one": "{unit} davor",
+        "span_many": "in den {count} {units} davor",
+        "units": {"week": ("in der Woche", "Wochen"), "month": ("im Monat", "Monaten"), "quarter": ("im Quartal", "Quartalen")},
+        "numbers": ["", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf", "zwölf"],
     },
 }
 
@@ -292,17 +527,44 @@ def _pct(x: float, lang: str) -> str:
     return f"{x:.0%}" if lang == "en" else f"{x * 100:.0f} %"
 
 
+def _count(n: int, lang: str) -> str:
+    """1,812 in English, 1.812 in German."""
+    text = f"{int(n):,}"
+    return text.replace(",", ".") if lang == "de" else text
+
+
+def _span(alert: dict, texts: dict) -> str:
+    """'the nine months before' / 'in den neun Monaten davor'."""
+    count = alert.get("baseline_periods", 1)
+    one, many = texts["units"][alert.get("period", "month")]
+    if count == 1:
+        return texts["span_one"].format(unit=one)
+    number = texts["numbers"][count] if count < len(texts["numbers"]) else str(count)
+    return texts["span_many"].format(count=number, units=many)
+
+
 def alert_message(alert: dict, taxonomy: Taxonomy, lang: str = "en") -> str:
     """The alert as one plain sentence a leader can act on, in English or German."""
     texts = _MESSAGES.get(lang, _MESSAGES["en"])
     quote = ("'{}'" if lang == "en" else "„{}“").format
     what = texts["weak"] if alert["metric"] == "weak" else quote(taxonomy.title(alert["metric"], lang))
+    if alert.get("since"):
+        label = alert.get("since_label") or alert["since"]
+        when = (texts["in"] if label != alert["since"] else texts["since"]).format(since=label)
+        if alert["scope"] == "period":
+            template = texts["shift_weak"] if alert["metric"] == "weak" else texts["shift_reason"]
+        else:
+            template = texts.get(alert["scope"], texts["other_shift"])
+        return template.format(
+            when=when, subject=alert["subject"], share=_pct(alert["share"], lang), baseline=_pct(alert["baseline"], lang),
+            what=what, n=_count(alert["n"], lang), span=_span(alert, texts),
+        )
     template = texts["picklist"] if alert["metric"] == "picklist_mismatch" else texts.get(alert["scope"], texts["other"])
     return template.format(
-        subject=alert["subject"],
+        subject=alert.get("label") or alert["subject"],
         share=_pct(alert["share"], lang),
         baseline=_pct(alert["baseline"], lang),
         what=what,
-        n=alert["n"],
+        n=_count(alert["n"], lang),
         compared_to=alert.get("compared_to") or "",
     )

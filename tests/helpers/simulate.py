@@ -39,17 +39,42 @@ def _boost(mix: dict[str, float], label: str, share: float) -> dict[str, float]:
     return {**{k: v * scale for k, v in rest.items()}, label: share}
 
 
-def simulate_rejections(seed: int = 0, n: int = 2400, planted: bool = False, months: int = 12, owners: int | None = None) -> pd.DataFrame:
+def _with_weak_share(mix: dict[str, float], share: float) -> dict[str, float]:
+    """``mix`` rescaled so the weak reasons together have ``share``, keeping their proportions."""
+    weak = default_taxonomy().weak_labels
+    total = sum(v for k, v in mix.items() if k in weak)
+    return {k: v * (share / total if k in weak else (1 - share) / (1 - total)) for k, v in mix.items()}
+
+
+def simulate_rejections(
+    seed: int = 0,
+    n: int = 2400,
+    planted: bool = False,
+    months: int = 12,
+    owners: int | None = None,
+    *,
+    start: str = "2025-10-01",
+    end: str | None = None,
+    shift: str | None = None,
+    shift_weak: float = 0.78,
+    owner_shift: tuple[str, str, str] | None = None,
+) -> pd.DataFrame:
     """A rejections frame (reason, weak, needs_review, date, owner, source, picklist_reason).
 
     With ``planted``: Maria Schneider rejects 35% as not_decision_maker, 'Webinar' leads are 40%
     too_early, the last quarter's weak share rises, and Tom Becker's picklist disagrees with his
     notes half the time. ``owners``: that many reps ("Rep 01", ...) instead of the eight names,
     for many small groups.
+
+    Dates run from ``start`` over ``months`` months, or to ``end`` (inclusive) when given.
+    Planted level shifts: from the date ``shift`` on, the weak share is ``shift_weak`` (58%
+    before); ``owner_shift=(owner, label, date)``: from ``date`` on, that owner rejects 35% as
+    ``label``.
     """
     rng = np.random.default_rng(seed)
-    start = pd.Timestamp("2025-10-01")
-    days = rng.integers(0, 365 * months // 12, size=n)
+    start = pd.Timestamp(start)
+    span = 365 * months // 12 if end is None else (pd.Timestamp(end) - start).days + 1
+    days = rng.integers(0, span, size=n)
     dates = start + pd.to_timedelta(days, unit="D")
     owners = rng.choice(OWNERS if owners is None else [f"Rep {i:02d}" for i in range(1, owners + 1)], size=n)
     sources = rng.choice(SOURCES, size=n)
@@ -62,6 +87,13 @@ def simulate_rejections(seed: int = 0, n: int = 2400, planted: bool = False, mon
         late = (dates >= start + pd.DateOffset(months=months - 3)) & ~maria & ~webinar
         weak_mix = {k: v * (1.8 if k in default_taxonomy().weak_labels else 0.5) for k, v in BASE_MIX.items()}
         reasons[late] = _draw(rng, weak_mix, int(late.sum()))
+    if shift is not None:
+        after = dates >= pd.Timestamp(shift)
+        reasons[after] = _draw(rng, _with_weak_share(BASE_MIX, shift_weak), int(after.sum()))
+    if owner_shift is not None:
+        who, label, since = owner_shift
+        theirs = (owners == who) & (dates >= pd.Timestamp(since))
+        reasons[theirs] = _draw(rng, _boost(BASE_MIX, label, 0.35), int(theirs.sum()))
     picklist = reasons.copy()
     flip = rng.random(n) < 0.05
     if planted:

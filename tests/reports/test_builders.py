@@ -224,21 +224,99 @@ def test_report_needs_cohens_h_as_well_as_the_minimum_effect():
     assert [(a["subject"], a["metric"]) for a in looser] == [("Ann", "no_need"), ("Bob", "existing_solution")]
 
 
+def _quarterly(budget_per_quarter: dict[str, int], size: int = 300) -> pd.DataFrame:
+    reasons, dates = [], []
+    for day, budget in budget_per_quarter.items():
+        reasons += ["no_budget"] * budget + ["no_need"] * (size - budget)
+        dates += [day] * size
+    return _rejections(reasons, dates=dates)
+
+
 def test_report_compares_the_latest_period_with_a_year_earlier():
     from classifier.reports.builders import build_report
     from classifier.taxonomy import default_taxonomy
 
-    # 2025-Q3: 10% no budget; from 2025-Q4 on: 40%. Against the quarter before, 2026-Q3 is no change;
-    # against the same quarter a year earlier it is the alert.
-    quarters = {"2025-08-15": 30, "2025-11-15": 120, "2026-02-15": 120, "2026-05-15": 120, "2026-08-15": 120}
-    reasons, dates = [], []
-    for day, budget in quarters.items():
-        reasons += ["no_budget"] * budget + ["no_need"] * (300 - budget)
-        dates += [day] * 300
-    report = build_report(_rejections(reasons, dates=dates), default_taxonomy(), period="quarter", by=(),
-                          until="2026-09-30")
+    # A seasonal business: 30% "no budget", but every third quarter 10%. 2026-Q3 stays at 30%: no level
+    # shift over the series, but against the same quarter a year earlier it is the alert.
+    quarters = {"2024-11-15": 90, "2025-02-15": 90, "2025-05-15": 90, "2025-08-15": 30,
+                "2025-11-15": 90, "2026-02-15": 90, "2026-05-15": 90, "2026-08-15": 90}
+    report = build_report(_quarterly(quarters), default_taxonomy(), period="quarter", by=(), until="2026-09-30")
     found = {(a["subject"], a["metric"], a["compared_to"]) for a in report["alerts"]}
-    assert ("2026-Q3", "no_budget", "2025-Q3") in found
-    assert not [a for a in report["alerts"] if a["compared_to"] == "2026-Q2"]
+    assert found == {("2026-Q3", "no_budget", "2025-Q3"), ("2026-Q3", "weak", "2025-Q3")}  # "no budget" is weak
     alert = next(a for a in report["alerts"] if a["metric"] == "no_budget")
     assert "up from 10% in 2025-Q3" in alert["message"]
+
+
+def test_a_level_shift_replaces_the_comparisons_it_explains():
+    from classifier.reports.builders import build_report
+    from classifier.taxonomy import default_taxonomy
+
+    # 2025-Q3: 10% no budget; from 2025-Q4 on: 40%. One alert says when it started; the year-ago
+    # comparison (2026-Q3 against 2025-Q3) and last-against-previous would only repeat or miss it.
+    quarters = {"2025-08-15": 30, "2025-11-15": 120, "2026-02-15": 120, "2026-05-15": 120, "2026-08-15": 120}
+    report = build_report(_quarterly(quarters), default_taxonomy(), period="quarter", by=(), until="2026-09-30")
+    found = {(a["scope"], a["subject"], a["metric"], a["since"]) for a in report["alerts"]}
+    assert found == {("period", "2025-Q4", "no_budget", "2025-Q4"), ("period", "2025-Q4", "weak", "2025-Q4")}  # "no budget" is weak
+    alert = next(a for a in report["alerts"] if a["metric"] == "no_budget")
+    assert alert["message"] == "Since 2025-Q4 40% of rejections are 'no budget', against 10% in the quarter before (n=1,200)."
+    assert {s["since"] for s in report["overview"]["level_shifts"]} == {"2025-Q4"}
+
+
+# --- planted shifts end to end: written exports, read, classified, reported ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shifted_exports(tmp_path_factory):
+    """English- and German-shaped exports whose weak share rises from 2026-10-01: ending mid-period (28 Dec)
+    and exactly at a period's end (31 Dec)."""
+    folder = tmp_path_factory.mktemp("shifted")
+    paths = {}
+    for lang in ("en", "de"):
+        for end in ("2026-12-28", "2026-12-31"):
+            path = folder / f"{lang}_{end}.csv"
+            write_export(simulate_rejections(31, start="2026-01-01", end=end, shift="2026-10-01"), path, lang, seed=31)
+            paths[lang, end] = path
+    return paths
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize("end", ["2026-12-28", "2026-12-31"])
+def test_report_names_the_start_of_a_planted_shift(shifted_exports, lang, end):
+    truth = {"month": 2026 * 12 + 10, "quarter": 2026 * 4 + 4}
+    for period in ("month", "quarter"):
+        result = invoke("report", shifted_exports[lang, end], "--period", period, "--lang", lang, "--format", "json")
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.stdout)
+        shifts = [a for a in report["alerts"] if a["scope"] == "period" and a["metric"] == "weak"]
+        assert len(shifts) == 1, [a["message"] for a in report["alerts"]]
+        since = shifts[0]["since"]
+        year, rest = since.split("-Q") if period == "quarter" else since.split("-")
+        assert abs(int(year) * (4 if period == "quarter" else 12) + int(rest) - truth[period]) <= 1, since
+        running = end == "2026-12-28"
+        last = report["periods"][-1]
+        expected = {"en": "to 28 Dec", "de": "bis 28. Dez."}[lang]
+        assert (expected in last["label"]) == running and (last["to_date"] is not None) == running
+        assert report["overview"]["latest_period"]["latest"]["label"] == last["label"]
+        if running and period == "quarter":  # the shift is the running quarter itself
+            assert expected in shifts[0]["message"]
+        assert ("Since " if lang == "en" else "Seit ") in shifts[0]["message"] or expected in shifts[0]["message"]
+
+
+def test_overview_and_html_show_the_current_period_and_the_shift(shifted_exports, tmp_path):
+    out = tmp_path / "report.html"
+    assert invoke("report", shifted_exports["en", "2026-12-28"], "--period", "month", "-o", out).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "Current period</th><td>2026-12 to 28 Dec: weak" in page
+    chart = page[page.index("id='chart-weak'"):]
+    chart = chart[: chart.index("</figure>")]
+    assert 'id="level-shift"' in chart and 'id="level-shift-start"' in chart
+    assert "<figcaption class='shift'>Since 2026-1" in chart
+    table = invoke("report", shifted_exports["de", "2026-12-28"], "--period", "quarter", "--lang", "de").stdout
+    assert "Aktueller Zeitraum" in table and "2026-Q4 bis 28. Dez.: schwach" in table
+
+
+def test_fail_on_alert_exits_3_only_when_there_are_alerts(shifted_exports, exports):
+    assert invoke("report", shifted_exports["en", "2026-12-31"], "--format", "json", "--fail-on-alert").exit_code == 3
+    assert invoke("report", shifted_exports["en", "2026-12-31"], "--format", "json").exit_code == 0
+    quiet = invoke("report", exports["en", False], "--period", "quarter", "--until", "2026-09-30", "--fail-on-alert")
+    assert quiet.exit_code == 0, quiet.output

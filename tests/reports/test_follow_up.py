@@ -308,3 +308,28 @@ def test_follow_up_never_raises_nor_goes_back(note, rejected_on, default_days):
     assert found is None or found >= rejected_on
     if default_days is not None:
         assert found is not None
+
+
+# Issue 12: two-digit years after a space, "2H", call-log dates and the current year.
+@pytest.mark.parametrize(
+    "note, expected",
+    [
+        ("erst Q4 27 wieder", date(2027, 10, 1)),
+        ("Sommer 27 nochmal anfragen", date(2027, 6, 1)),
+        ("Budget erst H1 28", date(2028, 1, 1)),
+        ("Projekt 2H 2027", date(2027, 7, 1)),
+        ("Rollout 1H/28 geplant", date(2028, 1, 1)),
+        ("Telefonat 11.05.: erst Q4", date(2026, 10, 1)),
+        ("call 05.05.: not before Q3", date(2026, 7, 1)),
+        ("Q3 15.08. anrufen", date(2026, 7, 1)),  # a date after the quarter is no two-digit year
+        ("Termin 15.06. vereinbart", date(2026, 6, 15)),  # a day still ahead is a date to call
+    ],
+)
+def test_follow_up_rough_edges(note, expected):
+    assert follow_up_date(note, REJECTED) == expected
+
+
+def test_follow_up_current_year_number_agrees_with_dieses_jahr():
+    assert follow_up_date("kein Budget 2026", REJECTED) == follow_up_date("kein Budget dieses Jahr", REJECTED)
+    assert follow_up_date("kein Budget 2026", REJECTED) == date(2027, 1, 1)
+    assert follow_up_date("2026 im Herbst", REJECTED) == date(2026, 9, 1)

@@ -121,3 +121,101 @@ def test_latest_period_against_previous_and_a_year_earlier():
     assert comparison["latest"]["period"] == "2026-11"
     assert comparison["previous"]["period"] == "2026-10"
     assert comparison["year_ago"]["period"] == "2025-11"
+
+
+# --- the current period and level shifts ----------------------------------------------------------------------
+
+
+def _index(label: str, period: str) -> int:
+    year, rest = label.split("-Q") if period == "quarter" else label.split("-")
+    return int(year) * (4 if period == "quarter" else 12) + int(rest)
+
+
+def _weak_shift(alerts):
+    return next((a for a in alerts if a["scope"] == "period" and a.get("since") and a["metric"] == "weak"), None)
+
+
+@pytest.mark.parametrize("period", ["month", "quarter"])
+@pytest.mark.parametrize("end", ["2026-12-28", "2026-12-31"])  # mid-period, exactly at a period's end
+@pytest.mark.parametrize("shift", ["2026-10-01", "2026-08-01", "2026-06-15"])
+def test_a_planted_level_shift_is_found_where_it_starts(period, end, shift):
+    truth = period_label(pd.Series([pd.Timestamp(shift)]), period)[0]
+    for seed in range(5):
+        frame = simulate_rejections(seed, start="2026-01-01", end=end, shift=shift)
+        alert = _weak_shift(find_alerts(frame, default_taxonomy(), period=period))
+        assert alert is not None, (seed, shift)
+        assert abs(_index(alert["since"], period) - _index(truth, period)) <= 1, (seed, alert["message"])
+        assert alert["subject"] == alert["since"] and alert["share"] - alert["baseline"] >= 0.1
+
+
+def test_false_alarm_rate_with_a_running_period():
+    # Monthly and weekly, exports ending mid-period: the current period and every start of a shift are tested.
+    for period in ("month", "week"):
+        exports_with_alerts = sum(
+            bool(find_alerts(simulate_rejections(seed, start="2026-01-01", end="2026-12-28"), default_taxonomy(), period=period))
+            for seed in range(60)
+        )
+        assert exports_with_alerts <= 3, period
+
+
+def test_a_team_wide_shift_is_one_alert_not_one_per_rep():
+    groups = []
+    for seed in range(20):
+        alerts = find_alerts(simulate_rejections(seed, start="2026-01-01", end="2026-12-28", shift="2026-10-01"), default_taxonomy(), period="month")
+        groups += [a["message"] for a in alerts if a["scope"] in ("owner_shift", "source_shift")]
+    assert len(groups) <= 2, groups  # chance only: BH keeps it near 5% of exports
+
+
+def test_an_owner_whose_share_rose_recently_is_named_with_the_start():
+    for seed in range(5):
+        frame = simulate_rejections(seed, start="2026-01-01", end="2026-12-28", owner_shift=("Jonas Wolf", "no_budget", "2026-09-01"))
+        alerts = find_alerts(frame, default_taxonomy(), period="month")
+        found = [a for a in alerts if a["scope"] == "owner_shift"]
+        assert [(a["subject"], a["metric"]) for a in found] == [("Jonas Wolf", "no_budget")], [a["message"] for a in alerts]
+        assert abs(_index(found[0]["since"], "month") - _index("2026-09", "month")) <= 1
+        assert found[0]["message"].startswith(f"Since {found[0]['since']} Jonas Wolf rejects ")
+        assert "as 'no budget', before " in found[0]["message"]
+        assert not [a for a in alerts if a["scope"] == "owner"]  # a recent rise, not a year-long difference
+
+
+def test_level_shift_alerts_carry_the_json_contract_fields():
+    frame = simulate_rejections(3, start="2026-01-01", end="2026-12-28", shift="2026-10-01")
+    alert = _weak_shift(find_alerts(frame, default_taxonomy(), period="month"))
+    for key in ("scope", "subject", "since", "metric", "share", "baseline", "n", "p_value", "message"):
+        assert key in alert
+    assert alert["scope"] == "period" and alert["since_date"] == alert["since"] + "-01"
+    assert alert["baseline_periods"] + alert["periods"] == 12 and alert["to_date"] == "2026-12-28"
+
+
+def test_level_shift_messages_in_english_and_german():
+    alert = {"scope": "period", "subject": "2026-10", "since": "2026-10", "metric": "weak", "share": 0.56, "baseline": 0.36,
+             "n": 1812, "baseline_periods": 9, "period": "month"}
+    assert alert_message(alert, default_taxonomy(), "en") == (
+        "Since 2026-10 the weak share is 56%, against 36% in the nine months before (n=1,812)."
+    )
+    assert alert_message(alert, default_taxonomy(), "de") == (
+        "Seit 2026-10 liegt der Anteil schwacher Absagen bei 56 %, gegenüber 36 % in den neun Monaten davor (n=1.812)."
+    )
+    running = {**alert, "subject": "2026-Q4", "since": "2026-Q4", "since_label": "2026-Q4 to 28 Dec", "period": "quarter",
+               "baseline_periods": 1, "metric": "too_early"}
+    assert alert_message(running, default_taxonomy(), "en") == (
+        "In 2026-Q4 to 28 Dec 56% of rejections are 'too early', against 36% in the quarter before (n=1,812)."
+    )
+    owner = {"scope": "owner_shift", "subject": "Jonas Weber", "since": "2026-09", "metric": "no_budget", "share": 0.31,
+             "baseline": 0.08, "n": 90}
+    assert alert_message(owner, default_taxonomy(), "en") == "Since 2026-09 Jonas Weber rejects 31% as 'no budget', before 8% (n=90)."
+    assert alert_message(owner, default_taxonomy(), "de") == "Seit 2026-09 lehnt Jonas Weber 31 % als „kein Budget“ ab, zuvor 8 % (n=90)."
+
+
+def test_the_running_period_is_labelled_to_date_and_counts_once_it_has_min_n():
+    from classifier.reports.trends import latest_comparison
+
+    frame = simulate_rejections(2, start="2026-01-01", end="2026-12-28")
+    mix = reason_mix(frame, default_taxonomy(), "quarter", lang="en")
+    assert mix[-1]["label"] == "2026-Q4 to 28 Dec" and mix[-1]["to_date"] == "2026-12-28" and not mix[-1]["complete"]
+    assert reason_mix(frame, default_taxonomy(), "quarter", lang="de")[-1]["label"] == "2026-Q4 bis 28. Dez."
+    assert [p["label"] for p in mix[:-1]] == ["2026-Q1", "2026-Q2", "2026-Q3"]
+    comparison = latest_comparison(mix, "quarter", min_n=30)
+    assert comparison["latest"]["label"] == "2026-Q4 to 28 Dec" and comparison["previous"]["period"] == "2026-Q3"
+    early = reason_mix(frame[frame["date"] <= "2026-10-02"], default_taxonomy(), "quarter")  # a few days of Q4
+    assert early[-1]["n"] < 30 and latest_comparison(early, "quarter", min_n=30)["latest"]["period"] == "2026-Q3"
