@@ -241,3 +241,11 @@ def test_installed_command_works_from_any_directory(tmp_path):
     assert result.stdout.startswith("not_decision_maker\t")
     info = subprocess.run([str(INSTALLED), "info"], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
     assert "heldout" in info.stdout
+
+
+def test_evaluate_refuses_labels_outside_the_taxonomy(runner, tmp_path):
+    data = tmp_path / "labels.csv"
+    pd.DataFrame({"text": ["kein Budget", "voicemail", "Chef entscheidet"], "label": ["no_budget", "Budget", "not_decision_maker"]}).to_csv(data, index=False)
+    result = runner.invoke(cli, ["evaluate", str(data)])
+    assert result.exit_code == 1 and "'Budget'" in result.output and "not in the model's taxonomy" in result.output
+    assert "Traceback" not in result.output
