@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -22,8 +23,9 @@ class RadarGroup(click.Group):
     """Turns library errors into one-line messages with exit code 1."""
 
     def invoke(self, ctx):
-        from classifier.errors import RadarError
+        from classifier.errors import RadarError, stop_on_sigterm
 
+        stop_on_sigterm()
         try:
             return super().invoke(ctx)
         except RadarError as e:
@@ -33,6 +35,9 @@ class RadarGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted; no output was written.", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # the reader of stdout (e.g. `| head`) stopped: end quietly
+            sys.stdout = open(os.devnull, "w")
+            sys.exit(141)
 
 
 def role_options(func):
@@ -48,8 +53,6 @@ def _roles(kwargs: dict) -> dict[str, str]:
 
 def _exit_now() -> None:
     """End a finished command at once (teardown of lemma tables costs 0.3 s), but not under a test runner."""
-    import os
-
     if sys.stdout is sys.__stdout__:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -305,8 +308,7 @@ def review_queue(export, count, output, seed, model_dir, **kwargs):
     from classifier.exports import write_table
     from training.review import review_export
 
-    model = _load(model_dir)
-    source = _read_export(export, _roles(kwargs))
+    model, source = _load(model_dir), _read_export(export, _roles(kwargs))
     with model.workers():
         out = review_export(model, source, count, seed=seed)
     write_table(out, output, forbid=[export])
@@ -349,8 +351,7 @@ def _read_export(path, roles):
     """Read a whole export and say on stderr how it was read."""
     from classifier.exports import read_export
 
-    export = read_export(path, roles=roles)
-    _notice(*export.notices)
+    _notice(*(export := read_export(path, roles=roles)).notices)
     return export
 
 

@@ -11,3 +11,11 @@ class InputError(RadarError):
 
 class ModelError(RadarError):
     """A model is missing, corrupt, or does not match the installed libraries."""
+
+
+def stop_on_sigterm() -> None:
+    """Turn SIGTERM into ``SystemExit(143)``, so the work in hand is unwound (temporary output removed) as on Ctrl-C."""
+    import signal
+    import sys
+
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))

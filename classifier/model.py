@@ -37,6 +37,10 @@ def _predict(pipeline: Pipeline, notes: list[str]) -> tuple[np.ndarray, np.ndarr
 
 
 def _init_worker(model: "ReasonModel") -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C and SIGTERM are the parent's to handle: no worker noise
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER["model"] = model
 
 
