@@ -35,9 +35,6 @@ class RadarGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted; no output was written.", err=True)
             sys.exit(130)
-        except BrokenPipeError:  # the reader of stdout (e.g. `| head`) stopped: end quietly
-            sys.stdout = open(os.devnull, "w")
-            sys.exit(141)
 
 
 def role_options(func):

@@ -1,4 +1,7 @@
-"""A stopped or cut-off run ends cleanly: no partial output file, no traceback, no worker noise."""
+"""A stopped or cut-off run ends cleanly: no partial output file, no traceback, no worker noise.
+
+A closed stdout pipe is handled by click itself (EPIPE: stdout to devnull, exit 1); the test keeps it so.
+"""
 
 import signal
 import subprocess
