@@ -19,7 +19,7 @@ import os
 import re
 from array import array
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from classifier.errors import InputError
+from classifier.exports.roles import header_hits, header_score
 from classifier.exports.tables import Chunk, Table, find_header
 from classifier.exports.sniff import CP1252, UTF8, Encoding, check_text, choose_utf8
 
@@ -78,6 +79,23 @@ def head_records(text: str, delimiter: str, limit: int = 200) -> list[tuple[list
     return out
 
 
+def _one_column(rows: list[list[str]], mode: int) -> bool:
+    """Whether the rows without the delimiter say the file is a single column of notes.
+
+    A report preamble puts one-cell lines above a header row and a footer below the last row;
+    a one-column export whose notes hold the delimiter has a one-cell header (often a note
+    header) above rows that do not look like a header, and one-cell rows all through the table.
+    """
+    if len(rows[0]) == 1 and header_score(rows[0][0], "note") >= 0.75:
+        return True
+    at_mode = [i for i, r in enumerate(rows) if len(r) == mode]
+    if at_mode[0] > 0 and len(rows[at_mode[0] - 1]) == 1 and not header_hits(rows[at_mode[0]]):
+        return True
+    body = rows[at_mode[0]:at_mode[-1] + 1]
+    singles = sum(len(r) == 1 for r in body)
+    return singles >= 2 and singles / len(body) >= 0.15
+
+
 def sniff_dialect(text: str, complete: bool = True) -> Dialect:
     """Pick the delimiter that gives the most constant field count over the head."""
     first = text.split("\n", 1)[0].rstrip("\r")
@@ -94,7 +112,7 @@ def sniff_dialect(text: str, complete: bool = True) -> Dialect:
         if not counts:
             continue
         mode = max(counts, key=lambda k: (counts[k], k))
-        if mode < 2:
+        if mode < 2 or _one_column(rows, mode):
             continue
         fields = [f for r in rows if len(r) == mode for f in r[1:] if f]
         spaced = sum(f[0] == " " for f in fields) / len(fields) if fields else 0.0
@@ -324,7 +342,8 @@ def _frame(rows: list[list[str]], width: int, unquote: bool) -> pd.DataFrame:
     return frame
 
 
-def open_csv(path: Path, name: str, head: bytes, enc: Encoding, chunksize: int | None) -> Table:
+def open_csv(path: Path, name: str, head: bytes, enc: Encoding, chunksize: int | None,
+             names: Collection[str] = ()) -> Table:
     """Open a delimited text file as a :class:`Table` (see module docstring)."""
     size = os.path.getsize(path)
     while True:  # the head must hold the whole header row: grow it (up to MAX_HEAD) when a line is longer
@@ -334,7 +353,7 @@ def open_csv(path: Path, name: str, head: bytes, enc: Encoding, chunksize: int |
         dialect = sniff_dialect(text, complete)
         records = head_records(text, dialect.delimiter, limit=60)
         skip = 1 if dialect.sep_line else 0
-        found = find_header([r for r, _, _ in records[skip:]], single=dialect.single)
+        found = find_header([r for r, _, _ in records[skip:]], single=dialect.single, names=names)
         if complete:
             break
         whole = len(re.findall(r"\r\n|\r|\n", text))  # complete lines in the head

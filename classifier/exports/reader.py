@@ -125,7 +125,8 @@ def _blank(path: Path, head: bytes) -> bool:
     return True
 
 
-def open_table(path: Path, name: str, chunksize: int | None, sheet: str | None, in_zip: bool = False) -> Table:
+def open_table(path: Path, name: str, chunksize: int | None, sheet: str | None, in_zip: bool = False,
+               names: Collection[str] = ()) -> Table:
     """Open any supported container as a Table (dispatch on content, never on the extension)."""
     with open(path, "rb") as f:
         head = f.read(HEAD)
@@ -148,7 +149,7 @@ def open_table(path: Path, name: str, chunksize: int | None, sheet: str | None, 
     if table is not None:
         return table
     final = os.path.getsize(path) <= len(head)
-    return open_csv(path, name, head, detect_encoding(head, final=final), chunksize)
+    return open_csv(path, name, head, detect_encoding(head, final=final), chunksize, names)
 
 
 def open_export(source: Source, *, roles: dict[str, str | None] | None = None, require_note: bool = True,
@@ -164,7 +165,7 @@ def open_export(source: Source, *, roles: dict[str, str | None] | None = None, r
     path, name, cleanup = _materialize(source)
     table = None
     try:
-        table = open_table(path, name, chunksize, sheet)
+        table = open_table(path, name, chunksize, sheet, names=[n for n in (roles or {}).values() if n])
         names, renamed = unique_names(table.header)
         checks = Checks(name, names, table, repair=repair, streaming=chunksize is not None)
         if renamed:

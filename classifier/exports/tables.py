@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Collection, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -65,11 +65,13 @@ def label_like(cell: str) -> bool:
     return bool(cell) and len(cell) <= 80 and not _NUMBERISH.match(cell)
 
 
-def find_header(rows: Sequence[Sequence[str]], *, single: bool = False, limit: int = 30) -> int | None:
+def find_header(rows: Sequence[Sequence[str]], *, single: bool = False, limit: int = 30,
+                names: Collection[str] = ()) -> int | None:
     """Index of the header row among the first ``limit`` rows, or None if the data has no header.
 
     The header is the first row with two or more role synonyms; failing that, the first row
-    that fills at least half of the usual width with label-like cells.
+    that fills at least half of the usual width with label-like cells. A single column's
+    first line is its header if it reads like one or is one of ``names`` (given by the user).
     """
     rows = [list(r) for r in rows[:limit]]
     if not rows:
@@ -79,7 +81,8 @@ def find_header(rows: Sequence[Sequence[str]], *, single: bool = False, limit: i
         if first is None:
             return None
         cell = rows[first][0] if rows[first] else ""
-        return first if any(header_score(cell, r) >= 0.3 for r in ("note", "id", "date", "status")) else None
+        known = cell.strip() in names or any(header_score(cell, r) >= 0.3 for r in ("note", "id", "date", "status"))
+        return first if known else None
     filled = [[c for c in r if str(c).strip()] for r in rows]
     for i, cells in enumerate(filled):
         if len(cells) >= 2 and header_hits(cells) >= 2:

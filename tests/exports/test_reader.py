@@ -176,6 +176,17 @@ def test_case11_single_column_with_and_without_header():
     assert bare.frame["note"].tolist() == ["zu teuer", "Wettbewerber günstiger, Vertrag läuft", "n/a", "kein Bedarf"]
 
 
+@pytest.mark.parametrize("header", ["Ablehnungsgrund", "Was der Kunde sagte"])
+def test_one_column_export_whose_notes_hold_commas_stays_one_column(tmp_path, header):
+    notes = ["Kein Budget,erst 2027 wieder", "nicht erreichbar", "hat schon Anbieter,zufrieden",
+             "zu klein,nur 3 MA", "GF sagt nein,kein Bedarf", "Dublette", "kein Interesse"]
+    path = tmp_path / "notes.csv"
+    path.write_text("\n".join([header, *notes]) + "\n", encoding="utf-8")
+    export = read_export(path, roles={"note": header})
+    assert list(export.frame.columns) == [header]
+    assert export.frame[header].tolist() == notes
+
+
 def test_case12_header_found_below_report_preamble():
     export = read("case12_preamble.csv")
     assert "skipped 4 lines above the header (line 5)" in notice(export, "skipped")
