@@ -77,10 +77,12 @@ model_option = click.option("--model", "model_dir", type=click.Path(file_okay=Fa
                             help="Model name or directory (default: $REJECTION_RADAR_MODEL, else your default model).")
 
 
-def _load(model_dir):
+def _load(model_dir, say: bool = False):
     from classifier import load_model
 
-    return load_model(model_dir)
+    model = load_model(model_dir)
+    _notice(*([f"model: {model.card['path']} (trained {model.card.get('created', '?')[:10]})"] if say else []))
+    return model
 
 
 @click.group(cls=RadarGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -134,7 +136,7 @@ def classify(export, output, text, jobs, with_explanation, model_dir, **kwargs):
     from classifier.classify import classify_export
     from classifier.exports import open_export
 
-    model = _load(model_dir)
+    model = _load(model_dir, say=True)
     reader = open_export(export, roles=roles)
     _notice(*reader.notices)
     with click.progressbar(length=reader.total_rows or 0, label="classifying", file=sys.stderr) as bar:
@@ -356,7 +358,7 @@ def _analyse(export_path, roles, model_dir, picklist_map=None):
     """Read an export, classify it (or reuse a classified file's columns) and return the rejections frame."""
     from classifier.reports import analyse_export, read_picklist_map
 
-    model = _load(model_dir)
+    model = _load(model_dir, say=True)
     export = _read_export(export_path, roles)
     mapping = read_picklist_map(picklist_map) if picklist_map else None
     with click.progressbar(length=len(export.frame), label="classifying", file=sys.stderr) as bar, model.workers():
@@ -406,7 +408,7 @@ def report(export, period, by, since, until, fmt, output, lang, no_redact, pickl
     except InputError as e:
         raise click.BadParameter(str(e), param_hint="--by") from e
     fmt = fmt or (SUFFIXES.get(Path(output).suffix.lower(), "table") if output else "table")
-    write_text(render(result, fmt, model.taxonomy, color=output is None and sys.stdout.isatty()), output, forbid=[export])
+    write_text(render(result, fmt, model.taxonomy, color=output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")), output, forbid=[export])
     _notice(*([f"report written to {output}"] if output else []))
     if fail_on_alert and result["alerts"]:
         sys.exit(3)

@@ -6,6 +6,7 @@ import html
 import io
 
 from classifier.exports.text_safety import for_terminal, markdown_text
+from classifier.reports.numbers import count, percent
 from classifier.taxonomy import Taxonomy
 
 WORDS = {
@@ -23,6 +24,8 @@ WORDS = {
         "year": "and {year} a year earlier",
         "alerts": "Alerts",
         "no_alerts": "No statistically supported differences.",
+        "no_dates": "no dates (no date column found)",
+        "no_periods": "Empty: the export has no date column, so rejections cannot be put into periods. Name the column with --date-column.",
         "periods": "Reasons per period",
         "period": "Period",
         "weak_share": "weak share",
@@ -59,6 +62,8 @@ WORDS = {
         "year": "und {year} ein Jahr zuvor",
         "alerts": "Auffälligkeiten",
         "no_alerts": "Keine statistisch belegten Unterschiede.",
+        "no_dates": "keine Daten (keine Datumsspalte gefunden)",
+        "no_periods": "Leer: Der Export hat keine Datumsspalte, daher lassen sich die Absagen keinem Zeitraum zuordnen. Nennen Sie die Spalte mit --date-column.",
         "periods": "Gründe je Zeitraum",
         "period": "Zeitraum",
         "weak_share": "Anteil schwach",
@@ -84,39 +89,29 @@ WORDS = {
 }
 
 
-def _pct(x) -> str:
-    return "" if x is None else f"{x:.0%}"
-
-
-def _count(n: int, lang: str) -> str:
-    """1,234 in English, 1.234 in German."""
-    text = f"{n:,}"
-    return text.replace(",", ".") if lang == "de" else text
-
-
 def _words(report: dict) -> dict:
     return WORDS.get(report["overview"].get("lang", "en"), WORDS["en"])
 
 
 def _overview_rows(report: dict) -> list[tuple[str, str]]:
     o, w = report["overview"], _words(report)
-    model = o["model"]
+    model, lang = o["model"], o.get("lang", "en")
     rows = [
-        (w["rejections"], _count(o["rejections"], o.get("lang", "en"))),
-        (w["skipped"], _count(o["skipped_not_rejections"], o.get("lang", "en"))),
-        (w["range"], f"{o['date_from'] or '?'} – {o['date_to'] or '?'}"),
-        (w["weak"], _pct(o["weak_share"])),
-        (w["review"], f"{_count(o['needs_review'], o.get('lang', 'en'))} ({_pct(o['needs_review_share'])})"),
+        (w["rejections"], count(o["rejections"], lang)),
+        (w["skipped"], count(o["skipped_not_rejections"], lang)),
+        (w["range"], f"{o['date_from']} – {o['date_to']}" if o["date_from"] else w["no_dates"]),
+        (w["weak"], percent(o["weak_share"], lang)),
+        (w["review"], f"{count(o['needs_review'], lang)} ({percent(o['needs_review_share'], lang)})"),
         (w["model"], f"{model.get('created') or '?'} (held-out macro-F1 {model.get('heldout_macro_f1') or '?'})"),
     ]
     latest = o.get("latest_period")
     if latest and latest["previous"]:
         text = f"{latest['latest'].get('label', latest['latest']['period'])}: " + w["vs"].format(
-            latest=_pct(latest["latest"]["weak_share"]), previous=_pct(latest["previous"]["weak_share"]),
+            latest=percent(latest["latest"]["weak_share"], lang), previous=percent(latest["previous"]["weak_share"], lang),
             before=latest["previous"].get("label", latest["previous"]["period"]),
         )
         if latest["year_ago"]:
-            text += " " + w["year"].format(year=_pct(latest["year_ago"]["weak_share"]))
+            text += " " + w["year"].format(year=percent(latest["year_ago"]["weak_share"], lang))
         rows.insert(4, (w["latest"], text))
     return rows
 
@@ -126,17 +121,23 @@ def drift_hint(report: dict) -> str | None:
     drift = report["overview"].get("drift")
     if not drift or not drift.get("drifting"):
         return None
+    lang = report["overview"].get("lang", "en")
     return _words(report)["drift"].format(
-        review=_pct(drift["needs_review_share"]),
-        review_base=_pct(drift["expected_needs_review_share"]),
-        oov=_pct(drift["unseen_word_share"]),
-        oov_base=_pct(drift["expected_unseen_word_share"]),
+        review=percent(drift["needs_review_share"], lang),
+        review_base=percent(drift["expected_needs_review_share"], lang),
+        oov=percent(drift["unseen_word_share"], lang),
+        oov_base=percent(drift["expected_unseen_word_share"], lang),
     )
+
+
+def _undated(report: dict) -> bool:
+    """Whether the period sections are empty because the export has no dates."""
+    return not report["periods"] and not report["overview"]["date_from"]
 
 
 def _top_reason(shares: dict, taxonomy: Taxonomy, lang: str) -> str:
     label = max(shares, key=shares.get)
-    return f"{taxonomy.title(label, lang)} {_pct(shares[label])}"
+    return f"{taxonomy.title(label, lang)} {percent(shares[label], lang)}"
 
 
 def to_markdown(report: dict, taxonomy: Taxonomy) -> str:
@@ -150,15 +151,18 @@ def to_markdown(report: dict, taxonomy: Taxonomy) -> str:
     out += ["", f"## {w['alerts']}", ""]
     out += [f"- {md(a['message'])} (p={a['p_value']:.2g})" for a in report["alerts"]] or [w["no_alerts"]]
     labels = taxonomy.labels
-    out += ["", f"## {w['periods']}", "", f"| {w['period']} | n | {w['weak_share']} | " + " | ".join(md(taxonomy.title(l, lang)) for l in labels) + " |"]
-    out.append("|---" * (len(labels) + 3) + "|")
+    if _undated(report):
+        out += ["", f"## {w['periods']}", "", w["no_periods"]]
+    else:
+        out += ["", f"## {w['periods']}", "", f"| {w['period']} | n | {w['weak_share']} | " + " | ".join(md(taxonomy.title(l, lang)) for l in labels) + " |"]
+        out.append("|---" * (len(labels) + 3) + "|")
     for p in report["periods"]:
-        out.append(f"| {md(p.get('label', p['period']))} | {p['n']} | {_pct(p['weak_share'])} | " + " | ".join(_pct(p["shares"][l]) for l in labels) + " |")
+        out.append(f"| {md(p.get('label', p['period']))} | {p['n']} | {percent(p['weak_share'], lang)} | " + " | ".join(percent(p["shares"][l], lang) for l in labels) + " |")
     for key in ("owners", "sources"):
         if report[key]:
             out += ["", f"## {w[key]}", "", f"| {w['name']} | n | {w['weak_share']} | {w['team']} | {w['top_reason']} |", "|---|---|---|---|---|"]
             for g in report[key]:
-                out.append(f"| {md(g['name'])} | {g['n']} | {_pct(g['weak_share'])} | {_pct(g['baseline_weak_share'])} | {md(_top_reason(g['shares'], taxonomy, lang))} |")
+                out.append(f"| {md(g['name'])} | {g['n']} | {percent(g['weak_share'], lang)} | {percent(g['baseline_weak_share'], lang)} | {md(_top_reason(g['shares'], taxonomy, lang))} |")
     if report["challenge"]:
         out += ["", f"## {w['challenge']}", "", f"| {w['date']} | {w['owner']} | {w['note']} | {w['reason']} | {w['question']} |", "|---|---|---|---|---|"]
         for c in report["challenge"]:
@@ -166,50 +170,65 @@ def to_markdown(report: dict, taxonomy: Taxonomy) -> str:
     return "\n".join(out) + "\n"
 
 
-_ANSI = {"bold": "1", "red": "31", "yellow": "33"}
+def to_table(report: dict, taxonomy: Taxonomy, color: bool = False, width: int = 100) -> str:
+    """A plain-text report for the terminal, laid out by rich (column widths, wide characters).
 
-
-def _style(text: str, fg: str | None = None, bold: bool = False) -> str:
-    """``text`` in ANSI bold and/or colour."""
-    codes = ";".join(_ANSI[k] for k in (["bold"] if bold else []) + ([fg] if fg else []))
-    return f"\x1b[{codes}m{text}\x1b[0m"
-
-
-def to_table(report: dict, taxonomy: Taxonomy, color: bool = False) -> str:
-    """A plain-text report for the terminal; ``color`` adds ANSI colours to alerts.
-
-    Data (names, periods, label titles, alert sentences) reaches the terminal without control
-    characters or escape sequences (:func:`for_terminal`), each on one line.
+    ``color`` adds bold headings and red alerts; never set it when ``NO_COLOR`` is set or
+    stdout is not a terminal (the CLI checks both). Data (names, periods, label titles, alert
+    sentences) reaches the terminal without control characters or escape sequences
+    (:func:`for_terminal`), each on one line, and is never read as rich markup.
     """
+    from rich.console import Console
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
     w, lang = _words(report), report["overview"]["lang"]
+    console = Console(file=io.StringIO(), width=width, force_terminal=color, no_color=not color,
+                      color_system="standard" if color else None, highlight=False, emoji=False, markup=False)
 
-    def head(text):
-        return _style(text, bold=True) if color else text
+    def t(text) -> Text:
+        return Text(for_terminal(str(text), one_line=True))
 
-    def t(text) -> str:
-        return for_terminal(str(text), one_line=True)
+    def table(*headers: str, right: tuple[int, ...] = ()) -> Table:
+        grid = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False, header_style="bold" if color else "")
+        for i, h in enumerate(headers):
+            grid.add_column(h, justify="right" if i in right else "left", overflow="fold")
+        return grid
 
-    out = [head(w["title"]), ""]
-    out += [f"  {k:38} {t(v)}" for k, v in _overview_rows(report)]
+    def section(title: str, body) -> None:
+        console.print()
+        console.print(Text(title, style="bold" if color else ""))
+        console.print(Padding(body, (0, 0, 0, 2)))
+
+    console.print(Text(w["title"], style="bold" if color else ""))
+    overview = table("", "")
+    overview.show_header = False
+    for key, value in _overview_rows(report):
+        overview.add_row(Text(key), t(value))
+    console.print()
+    console.print(Padding(overview, (0, 0, 0, 2)))
     if drift_hint(report):
-        out += ["", "  " + (_style(drift_hint(report), fg="yellow") if color else drift_hint(report))]
-    out += ["", head(w["alerts"])]
+        console.print()
+        console.print(Padding(Text(drift_hint(report), style="yellow" if color else ""), (0, 0, 0, 2)))
+    alerts = Table.grid(padding=(0, 1))
     for a in report["alerts"]:
-        out.append("  " + (_style("! ", fg="red", bold=True) if color else "! ") + t(a["message"]))
-    if not report["alerts"]:
-        out.append("  " + w["no_alerts"])
-    out += ["", head(w["periods"]), f"  {w['period']:20} {'n':>6} {w['weak_share']:>14}  {w['top_reason']}"]
+        alerts.add_row(Text("!", style="bold red" if color else ""), t(a["message"]))
+    section(w["alerts"], alerts if report["alerts"] else Text(w["no_alerts"]))
+    periods = table(w["period"], "n", w["weak_share"], w["top_reason"], right=(1, 2))
     for p in report["periods"]:
-        out.append(f"  {t(p.get('label', p['period'])):20} {p['n']:6d} {_pct(p['weak_share']):>14}  {t(_top_reason(p['shares'], taxonomy, lang))}")
+        periods.add_row(t(p.get("label", p["period"])), count(p["n"], lang), percent(p["weak_share"], lang),
+                        t(_top_reason(p["shares"], taxonomy, lang)))
+    section(w["periods"], Text(w["no_periods"]) if _undated(report) else periods)
     for key in ("owners", "sources"):
         if report[key]:
-            out += ["", head(w[key]), f"  {w['name']:24} {'n':>6} {w['weak_share']:>14} {w['team']:>6}  {w['top_reason']}"]
+            groups = table(w["name"], "n", w["weak_share"], w["team"], w["top_reason"], right=(1, 2, 3))
             for g in report[key]:
-                out.append(
-                    f"  {t(g['name'])[:24]:24} {g['n']:6d} {_pct(g['weak_share']):>14} {_pct(g['baseline_weak_share']):>6}  "
-                    f"{t(_top_reason(g['shares'], taxonomy, lang))}"
-                )
-    return "\n".join(out) + "\n"
+                groups.add_row(t(g["name"]), count(g["n"], lang), percent(g["weak_share"], lang),
+                               percent(g["baseline_weak_share"], lang), t(_top_reason(g["shares"], taxonomy, lang)))
+            section(w[key], groups)
+    text = console.file.getvalue()
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
 def _svg(fig) -> str:
@@ -259,7 +278,7 @@ def charts(report: dict, taxonomy: Taxonomy) -> dict[str, str]:
             ax.bar(names, values, bottom=bottom, label=taxonomy.title(label, lang), color=cmap(i), hatch="//" if taxonomy[label].weak else None, edgecolor="white", linewidth=0.3)
             bottom = [b + v for b, v in zip(bottom, values)]
         ax.set_ylim(0, 1)
-        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: percent(v, lang)))
         ax.legend(fontsize=7, ncol=1, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
         ax.set_title(w["mix_chart"])
         ax.tick_params(axis="x", rotation=45)
@@ -267,7 +286,7 @@ def charts(report: dict, taxonomy: Taxonomy) -> dict[str, str]:
         fig, ax = plt.subplots(figsize=(9, 2.6))
         ax.plot(names, [p["weak_share"] for p in periods], marker="o", color="#c0392b")
         ax.set_ylim(0, 1)
-        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: percent(v, lang)))
         ax.set_title(w["weak_chart"])
         _mark_shift(ax, report, [p["period"] for p in periods], w)
         ax.grid(axis="y", alpha=0.3)
@@ -285,7 +304,7 @@ def charts(report: dict, taxonomy: Taxonomy) -> dict[str, str]:
         ax.barh(names, values, color=["#c0392b" if n in alerted else "#7f8c8d" for n in names])
         ax.axvline(overall, color="black", linestyle="--", linewidth=1)
         ax.set_xlim(0, 1)
-        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: percent(v, lang)))
         ax.set_title(w[title])
         out[key] = _svg(fig)
     return out
@@ -317,6 +336,8 @@ def to_html(report: dict, taxonomy: Taxonomy) -> str:
     parts.append(f"<h2>{e(w['alerts'])}</h2>")
     parts += [f"<div class='alert'>{e(a['message'])} <small>(p={a['p_value']:.2g})</small></div>" for a in report["alerts"]] or [f"<p>{e(w['no_alerts'])}</p>"]
     parts.append(f"<h2>{e(w['periods'])}</h2>")
+    if _undated(report):
+        parts.append(f"<p>{e(w['no_periods'])}</p>")
     for key in ("mix", "weak"):
         if key in svgs:
             shift = weak_shift(report) if key == "weak" else None
@@ -330,8 +351,8 @@ def to_html(report: dict, taxonomy: Taxonomy) -> str:
             parts.append(f"<table><tr><th>{e(w['name'])}</th><th>n</th><th>{e(w['weak_share'])}</th><th>{e(w['team'])}</th><th>{e(w['top_reason'])}</th></tr>")
             for g in report[key]:
                 parts.append(
-                    f"<tr><td>{e(g['name'])}</td><td>{g['n']}</td><td>{_pct(g['weak_share'])}</td>"
-                    f"<td>{_pct(g['baseline_weak_share'])}</td><td>{e(_top_reason(g['shares'], taxonomy, lang))}</td></tr>"
+                    f"<tr><td>{e(g['name'])}</td><td>{g['n']}</td><td>{percent(g['weak_share'], lang)}</td>"
+                    f"<td>{percent(g['baseline_weak_share'], lang)}</td><td>{e(_top_reason(g['shares'], taxonomy, lang))}</td></tr>"
                 )
             parts.append("</table>")
     if report["challenge"]:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from classifier.reports.statistics import benjamini_hochberg, proportion_p_value
 from classifier.taxonomy import Taxonomy
+from classifier.reports.numbers import count, percent
 
 PERIODS = ("week", "month", "quarter")
 NONE = "(none)"
@@ -523,23 +524,13 @@ _MESSAGES = {
 }
 
 
-def _pct(x: float, lang: str) -> str:
-    return f"{x:.0%}" if lang == "en" else f"{x * 100:.0f} %"
-
-
-def _count(n: int, lang: str) -> str:
-    """1,812 in English, 1.812 in German."""
-    text = f"{int(n):,}"
-    return text.replace(",", ".") if lang == "de" else text
-
-
 def _span(alert: dict, texts: dict) -> str:
     """'the nine months before' / 'in den neun Monaten davor'."""
-    count = alert.get("baseline_periods", 1)
+    periods = alert.get("baseline_periods", 1)
     one, many = texts["units"][alert.get("period", "month")]
-    if count == 1:
+    if periods == 1:
         return texts["span_one"].format(unit=one)
-    number = texts["numbers"][count] if count < len(texts["numbers"]) else str(count)
+    number = texts["numbers"][periods] if periods < len(texts["numbers"]) else str(periods)
     return texts["span_many"].format(count=number, units=many)
 
 
@@ -556,15 +547,15 @@ def alert_message(alert: dict, taxonomy: Taxonomy, lang: str = "en") -> str:
         else:
             template = texts.get(alert["scope"], texts["other_shift"])
         return template.format(
-            when=when, subject=alert["subject"], share=_pct(alert["share"], lang), baseline=_pct(alert["baseline"], lang),
-            what=what, n=_count(alert["n"], lang), span=_span(alert, texts),
+            when=when, subject=alert["subject"], share=percent(alert["share"], lang), baseline=percent(alert["baseline"], lang),
+            what=what, n=count(alert["n"], lang), span=_span(alert, texts),
         )
     template = texts["picklist"] if alert["metric"] == "picklist_mismatch" else texts.get(alert["scope"], texts["other"])
     return template.format(
         subject=alert.get("label") or alert["subject"],
-        share=_pct(alert["share"], lang),
-        baseline=_pct(alert["baseline"], lang),
+        share=percent(alert["share"], lang),
+        baseline=percent(alert["baseline"], lang),
         what=what,
-        n=_count(alert["n"], lang),
+        n=count(alert["n"], lang),
         compared_to=alert.get("compared_to") or "",
     )
