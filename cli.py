@@ -374,7 +374,7 @@ def _analyse(export_path, roles, model_dir, picklist_map=None):
 @click.option("--period", type=click.Choice(["week", "month", "quarter"]), default="month", show_default=True, help="Period for trends.")
 @click.option("--by", "by", multiple=True, metavar="owner|source|COL", help="Compare groups of this role or column (repeatable). Default: owner and source when detected.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only rejections on or after this date (YYYY-MM-DD).")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only rejections up to this date; also ends the latest complete period.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only rejections up to this date; the period holding it counts up to that day ('to date').")
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json", "html"]), help="Output format. Default: from -o's extension, else table.")
 @output_option("Write the report to this file. Default: stdout.")
 @click.option("--lang", type=click.Choice(["en", "de"]), default="en", show_default=True, help="Language of the report's wording.")
