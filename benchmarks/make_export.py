@@ -7,6 +7,10 @@ Two modes:
     (date/initial prefixes, names, numbers, typos, case, HTML from the CRM editor), made
     distinct by more variation where needed. This is the hard case for the classifier:
     no note repeats, so de-duplication saves nothing.
+``stamped``
+    Every note as reps stamp it: a date, initials and a ticket number around a corpus note
+    ("14.03. KE - kein Budget bis Q3 (#482913)"), no note twice. The stamps carry no reason but
+    cost the tokenizer and the vocabulary the most (numbers, IDs, names).
 ``repeats``
     The duplication real CRMs have: a few hundred short notes ("kein Bedarf", "no answer",
     "AB", "n/a", empty ...) make up about half of all rows with a Zipf-like frequency, corpus
@@ -56,6 +60,7 @@ SUFFIX = ["- lead closed", "-> DQ", "/ nurture", "(siehe Telefonat)", "see call 
           "- bitte prüfen", "- pls check", "(auto)", "#dq"]
 TICKET = ["Ticket #{n}", "Ref {n}", "Case {n}", "SF-{n}", "Opp {n}"]
 KEYBOARD = "qwertzuiopasdfghjklyxcvbnm"
+MODES = ("unique", "stamped", "repeats")
 FILLER = ["n/a", "-", "", " ", "N/A", "none", "--", "?", "k.A.", "null"]
 
 
@@ -168,6 +173,15 @@ def notes(n: int, mode: str, corpus: list[str], rng: random.Random, days: list[d
             seen.add(text)
             yield text
         return
+    if mode == "stamped":
+        seen = set()
+        for i in range(n):
+            text = f"{days[i].strftime('%d.%m.')} {initials(rng)} - {rng.choice(corpus)} (#{rng.randrange(100000, 1000000)})"
+            while text in seen:
+                text = f"{days[i].strftime('%d.%m.')} {initials(rng)} - {rng.choice(corpus)} (#{rng.randrange(100000, 1000000)})"
+            seen.add(text)
+            yield text
+        return
     pool, weights = frequent_notes(corpus, rng)
     cum = list(_accumulate(weights))
     for i in range(n):
@@ -206,8 +220,8 @@ def default_path(n: int, mode: str) -> Path:
 
 def make_export(n: int, mode: str, out: Path, seed: int = 0, corpus_path: Path = CORPUS) -> dict:
     """Write the export and its ``.json`` summary; return the summary."""
-    if mode not in ("unique", "repeats"):
-        raise ValueError(f"Got mode {mode!r} but expected 'unique' or 'repeats'.")
+    if mode not in MODES:
+        raise ValueError(f"Got mode {mode!r} but expected one of {MODES}.")
     rng = random.Random(seed)
     corpus = read_corpus(corpus_path)
     start = date(2023, 1, 2)
@@ -235,7 +249,7 @@ def make_export(n: int, mode: str, out: Path, seed: int = 0, corpus_path: Path =
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--rows", type=int, default=1_000_000, help="Rows to write (default 1,000,000).")
-    parser.add_argument("--mode", choices=["unique", "repeats"], default="unique")
+    parser.add_argument("--mode", choices=MODES, default="unique")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("-o", "--output", type=Path, help="CSV path (default benchmarks/data/export_MODE_N.csv).")
     args = parser.parse_args(argv)

@@ -265,7 +265,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("views", nargs="*", metavar="VIEW", help="stages, cprofile, coldstart (default: all three)")
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--mode", choices=["unique", "repeats"], default="unique")
+    parser.add_argument("--mode", choices=["unique", "stamped", "repeats"], default="stamped")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--runs", type=int, default=3, help="Runs of the stage replay (median per stage).")
     args = parser.parse_args(argv)

@@ -479,21 +479,22 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 
 
 def _compile():
+    """Patterns indexed for look-up: exact words, prefixes and infixes, each by their text."""
     exact: dict[str, list[str]] = {}
-    prefixes: list[tuple[str, str]] = []
-    infixes: list[tuple[str, str]] = []
+    prefixes: dict[str, list[str]] = {}
+    infixes: dict[str, list[str]] = {}
     for concept, patterns in CONCEPTS.items():
         for pattern in patterns:
             if pattern.startswith("*") and pattern.endswith("*"):
-                infixes.append((pattern.strip("*"), concept))
+                infixes.setdefault(pattern.strip("*"), []).append(concept)
             elif pattern.endswith("*"):
-                prefixes.append((pattern[:-1], concept))
+                prefixes.setdefault(pattern[:-1], []).append(concept)
             else:
                 exact.setdefault(pattern, []).append(concept)
-    return exact, tuple(prefixes), tuple(infixes)
+    return exact, prefixes, sorted({len(p) for p in prefixes}), infixes, sorted({len(p) for p in infixes})
 
 
-_EXACT, _PREFIXES, _INFIXES = _compile()
+_EXACT, _PREFIXES, _PREFIX_LENGTHS, _INFIXES, _INFIX_LENGTHS = _compile()
 
 
 @lru_cache(maxsize=200_000)
@@ -506,9 +507,17 @@ def word_concepts(lemma: str) -> tuple[str, ...]:
     ('supplier',)
     """
     found = set(_EXACT.get(lemma, ()))
-    found.update(concept for stem, concept in _PREFIXES if lemma.startswith(stem))
-    if len(lemma) > 6:
-        found.update(concept for part, concept in _INFIXES if part in lemma)
+    n = len(lemma)
+    for k in _PREFIX_LENGTHS:
+        if k > n:
+            break
+        found.update(_PREFIXES.get(lemma[:k], ()))
+    if n > 6:
+        for k in _INFIX_LENGTHS:
+            if k > n:
+                break
+            for i in range(n - k + 1):
+                found.update(_INFIXES.get(lemma[i : i + k], ()))
     return tuple(sorted(found))
 
 

@@ -2,13 +2,15 @@
 
 Per note: HTML/Unicode clean-up, placeholders (e-mail, phone, URL, money, dates, quarters,
 years, numbers), language detection, spaCy tokenisation of ``spacy.blank(lang)``, lookup lemmas
-from ``spacy-lookups-data``, lower case, umlaut folding, and cue tokens from a PhraseMatcher.
+from ``spacy-lookups-data``, lower case, umlaut folding, cue tokens for curated phrases and
+concept tokens from the bilingual lexicon. spaCy's tokenizer sees each distinct
+whitespace-separated chunk once (:class:`_ChunkLemmas`), which gives the same tokens as a
+``Doc`` per note at a fraction of the cost.
 Negations and other stop words are kept: "kein Budget" and "not a budget problem" differ.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from pathlib import Path
 from collections.abc import Iterable
@@ -110,7 +112,7 @@ def _lemmatiser(lang: str) -> _Lemmatiser:
 
 
 def _doc_lemmas(doc, lang: str) -> list[str]:
-    """Folded lemmas of a tokenised note, punctuation and spaces left out.
+    """Folded lemmas of a tokenised text, punctuation and spaces left out.
 
     Reads token hashes with ``Doc.to_array`` instead of creating a ``Token`` per word.
     """
@@ -118,6 +120,39 @@ def _doc_lemmas(doc, lang: str) -> list[str]:
         return []
     lemma, strings = _lemmatiser(lang), doc.vocab.strings
     return [lemma.by_orth(orth, strings) for orth, punct, space in doc.to_array(_ATTRS).tolist() if not (punct or space)]
+
+
+class _ChunkLemmas:
+    """Lemmas of a note through spaCy's tokenizer, one whitespace-separated chunk at a time.
+
+    spaCy's tokenizer splits a text at white space first and tokenises every chunk on its own
+    (prefixes, suffixes, infixes, special cases), so a chunk's tokens do not depend on its
+    neighbours. Chunks repeat far more than notes ("kein", "Budget", "xxdate", initials), so
+    tokenising each distinct chunk once and caching its lemmas gives the same tokens as
+    tokenising every note, without building a ``Doc`` per note.
+    """
+
+    def __init__(self, lang: str):
+        self.tokenizer = load_nlp(lang).tokenizer
+        self.lang = lang
+        self.cache: dict[str, tuple[str, ...]] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        out: list[str] = []
+        cache = self.cache
+        for chunk in text.split():
+            lemmas = cache.get(chunk)
+            if lemmas is None:
+                lemmas = tuple(_doc_lemmas(self.tokenizer(chunk), self.lang))
+                if len(cache) < CACHE_LIMIT:
+                    cache[chunk] = lemmas
+            out.extend(lemmas)
+        return out
+
+
+@lru_cache(maxsize=None)
+def _chunk_lemmas(lang: str) -> _ChunkLemmas:
+    return _ChunkLemmas(lang)
 
 
 def note_tokens(text: str, lang: str | None = None) -> list[str]:
@@ -128,48 +163,34 @@ def note_tokens(text: str, lang: str | None = None) -> list[str]:
     """
     masked = mask(clean(text)[:MAX_CHARS])
     lang = lang or detect_language(masked)
-    return _doc_lemmas(load_nlp(lang).tokenizer(masked), lang)
+    return _chunk_lemmas(lang)(masked)
 
 
 @lru_cache(maxsize=None)
-def _cue_matcher():
-    from spacy.matcher import PhraseMatcher
-    from spacy.tokens import Doc
-
-    vocab = load_nlp("en").vocab
-    matcher = PhraseMatcher(vocab)
+def _cue_phrases() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """Cue phrases as lemma sequences, indexed by their first lemma: ``{first: ((phrase, name), ...)}``."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for name, phrases in CUES.items():
-        patterns = [Doc(vocab, words=note_tokens(p)) for p in phrases]
-        matcher.add(f"cue_{name}", [p for p in patterns if len(p)])
-    return matcher
-
-
-_SEPARATOR = "\u241e"  # a token no cue phrase contains, between notes of a batch
+        for phrase in phrases:
+            tokens = tuple(note_tokens(phrase))
+            if tokens:
+                index.setdefault(tokens[0], []).append((tokens, f"cue_{name}"))
+    return {first: tuple(dict.fromkeys(entries)) for first, entries in index.items()}
 
 
 def cue_tokens(tokens: list[str]) -> list[str]:
-    """Cue names (``cue_money``, ``cue_authority`` ...) whose phrases occur in the tokens."""
-    return batch_cue_tokens([tokens])[0]
+    """Cue names (``cue_money``, ``cue_authority`` ...) whose phrases occur in the tokens.
 
-
-def batch_cue_tokens(batch: list[list[str]]) -> list[list[str]]:
-    """:func:`cue_tokens` for many notes with one PhraseMatcher call over a single Doc."""
-    from spacy.tokens import Doc
-
-    words: list[str] = []
-    starts = np.empty(len(batch), dtype=np.int64)
-    for i, tokens in enumerate(batch):
-        starts[i] = len(words)
-        words.extend(tokens)
-        words.append(_SEPARATOR)
-    found: list[set[str]] = [set() for _ in batch]
-    if not words:
-        return [[] for _ in batch]
-    matcher = _cue_matcher()
-    strings = matcher.vocab.strings
-    for match_id, start, _ in matcher(Doc(matcher.vocab, words=words)):
-        found[int(np.searchsorted(starts, start, side="right")) - 1].add(strings[match_id])
-    return [sorted(names) for names in found]
+    >>> cue_tokens(["kein", "budget", "mehr"])
+    ['cue_money']
+    """
+    index = _cue_phrases()
+    found: set[str] = set()
+    for i, token in enumerate(tokens):
+        for phrase, name in index.get(token, ()):
+            if name not in found and tuple(tokens[i : i + len(phrase)]) == phrase:
+                found.add(name)
+    return sorted(found)
 
 
 def _check_notes(X):
@@ -188,7 +209,7 @@ class NotePreprocessor(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     cues : bool
-        Append ``cue_<name>`` tokens for curated phrases found by a spaCy PhraseMatcher.
+        Append ``cue_<name>`` tokens for curated phrases (:data:`classifier.cues.CUES`) found in the lemmas.
     concepts : bool
         Append ``cue_about_<concept>`` (and ``cue_negated_<concept>`` under a negation) tokens from the
         bilingual concept lexicon (:mod:`classifier.lexicon`).
@@ -198,7 +219,8 @@ class NotePreprocessor(TransformerMixin, BaseEstimator):
         once the corpus holds buyer quotes and summaries, where such words occur under every
         label, keeping them measured better (README, ablation).
     batch_size : int
-        Notes per ``tokenizer.pipe`` batch.
+        Ignored since notes are tokenised chunk by chunk (:class:`_ChunkLemmas`); kept so
+        that models saved with it still load.
 
     Examples
     --------
@@ -228,25 +250,19 @@ class NotePreprocessor(TransformerMixin, BaseEstimator):
         distinct = list(dict.fromkeys(notes))
         masked = [mask(clean(n)[:MAX_CHARS]) for n in distinct]
         langs = [detect_language(m) for m in masked]
-        result: dict[str, str] = {}
-        for lang in LANGS:
-            index = [i for i, lg in enumerate(langs) if lg == lang]
-            if not index:
-                continue
-            docs = load_nlp(lang).tokenizer.pipe((masked[i] for i in index), batch_size=self.batch_size)
-            for start in range(0, len(index), self.batch_size):
-                part = index[start : start + self.batch_size]
-                batch = [_doc_lemmas(doc, lang) for doc in itertools.islice(docs, len(part))]
-                cues = batch_cue_tokens(batch) if self.cues else [[] for _ in batch]
-                for i, tokens, extra in zip(part, batch, cues):
-                    if self.concepts:
-                        extra = extra + concept_tokens(tokens)
-                    if self.function_words == "drop":
-                        tokens = content_tokens(tokens)
-                    result[distinct[i]] = " ".join(tokens + extra)
+        result: list[str] = []
+        for m, lang in zip(masked, langs):
+            tokens = _chunk_lemmas(lang)(m)
+            extra = cue_tokens(tokens) if self.cues else []
+            if self.concepts:
+                extra = extra + concept_tokens(tokens)
+            if self.function_words == "drop":
+                tokens = content_tokens(tokens)
+            result.append(" ".join(tokens + extra))
+        result_of = dict(zip(distinct, result))
         language = dict(zip(distinct, langs))
         return (
-            np.array([result[n] for n in notes], dtype=object),
+            np.array([result_of[n] for n in notes], dtype=object),
             np.array([language[n] for n in notes], dtype=object),
         )
 

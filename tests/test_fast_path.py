@@ -1,0 +1,67 @@
+"""The fast classify path gives exactly what the plain spaCy path gives, note for note.
+
+The plain path: spaCy's tokenizer over the whole note (one ``Doc`` per note), cue phrases found
+by a spaCy ``PhraseMatcher``, sklearn's own ``TfidfVectorizer.transform``. The fast path
+tokenises each distinct whitespace chunk once, scans cue phrases itself and builds feature
+columns from cached token columns. Compared on every note of the corpus and the test set,
+plus stamped and noisy notes.
+"""
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from classifier.cues import CUES
+from classifier.language import detect_language
+from classifier.normalize import clean, mask
+from classifier.preprocess import MAX_CHARS, _chunk_lemmas, _doc_lemmas, cue_tokens, load_nlp, note_tokens
+from training.corpus import load_corpus
+
+NOISY = [
+    "14.03. KE - kein Budget bis Q3 (#482913)", "AB x3,  nix zurück!!", "<p>Hr. Müller:&nbsp;kein Bedarf</p>",
+    "z. B. später, ca. 2027 / evtl. Q4", "Mr. O'Neil — can't talk, call back 2pm", "e-mail: a@b.de; tel +49 171 2345678",
+    "n/a", "", "   ", "don't/won't-buy", "U.S.-based only", "kein-Budget,keine Zeit...", "🙂 no thanks 👍",
+]
+
+
+@pytest.fixture(scope="module")
+def notes():
+    texts = load_corpus("corpus.csv")["text"].tolist() + load_corpus("independent_test.csv")["text"].tolist()
+    return texts + NOISY
+
+
+def _plain_cues(tokens_per_note):
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
+    vocab = load_nlp("en").vocab
+    matcher = PhraseMatcher(vocab)
+    for name, phrases in CUES.items():
+        matcher.add(f"cue_{name}", [d for d in (Doc(vocab, words=note_tokens(p)) for p in phrases) if len(d)])
+    out = []
+    for tokens in tokens_per_note:
+        found = {vocab.strings[m] for m, _, _ in matcher(Doc(vocab, words=tokens))} if tokens else set()
+        out.append(sorted(found))
+    return out
+
+
+def test_chunk_tokenisation_and_cue_scan_equal_the_plain_spacy_path(notes):
+    masked = [mask(clean(n)[:MAX_CHARS]) for n in notes]
+    langs = [detect_language(m) for m in masked]
+    plain = [_doc_lemmas(load_nlp(lang).tokenizer(m), lang) for m, lang in zip(masked, langs)]
+    fast = [_chunk_lemmas(lang)(m) for m, lang in zip(masked, langs)]
+    differ = [(n, p, f) for n, p, f in zip(notes, plain, fast) if p != f]
+    assert not differ, differ[:3]
+    cues = [cue_tokens(tokens) for tokens in plain]
+    assert cues == _plain_cues(plain)
+    assert sum(map(bool, cues)) > len(notes) // 10  # the cues do occur
+
+
+def test_fast_vectorisers_equal_sklearn_transform(notes, seed_model):
+    from classifier.pipeline import after_preprocessing, preprocessor
+
+    prepared = preprocessor(seed_model.pipeline).transform(notes)
+    for name, vectoriser in after_preprocessing(seed_model.pipeline).named_steps["features"].transformer_list:
+        fast = vectoriser.transform(prepared)
+        plain = TfidfVectorizer.transform(vectoriser, prepared)
+        assert fast.shape == plain.shape and abs(fast - plain).max() < 1e-9, name
