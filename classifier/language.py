@@ -43,8 +43,8 @@ def detect_language(text: str) -> str:
     'de'
     """
     words = _WORD.findall(text.lower())
-    de = sum(w in _DE for w in words)
-    en = sum(w in _EN for w in words)
+    de = sum(map(_DE.__contains__, words))
+    en = sum(map(_EN.__contains__, words))
     if any(ch in text for ch in "äöüßÄÖÜ"):
         de += 1
     if de >= en and de > 0:  # mixed notes count as German, as in the corpus

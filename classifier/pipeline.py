@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -80,10 +81,11 @@ _INDEX_CACHE: WeakKeyDictionary = WeakKeyDictionary()
 class TokenTfidfVectorizer(TfidfVectorizer):
     """``TfidfVectorizer`` with a fast ``transform`` for this project's analyzers, same output.
 
-    For :class:`CharNgrams` the features of a note are the features of its tokens, and tokens
-    repeat across notes: each token's columns are looked up once and cached. For
-    :func:`word_ngrams` the unigrams and bigrams are looked up directly, without building the
-    feature strings twice. Other analyzers take the generic path.
+    Notes share most of their tokens. ``transform`` numbers the distinct tokens of a batch,
+    builds a notes x tokens count matrix with numpy and multiplies it with a tokens x features
+    matrix whose rows are looked up once per token and cached (:class:`CharNgrams` columns, or
+    the unigram column for :func:`word_ngrams`); bigrams are found as pairs of unigram columns
+    in a sorted key array. Other analyzers take the generic path.
     """
 
     def fit(self, raw_documents, y=None):
@@ -99,18 +101,24 @@ class TokenTfidfVectorizer(TfidfVectorizer):
     def transform(self, raw_documents) -> sp.csr_matrix:
         """Tf-idf-weighted document-term matrix of ``raw_documents``, equal to ``TfidfVectorizer.transform``."""
         check_is_fitted(self, "vocabulary_")
-        if self.analyzer is word_ngrams:
-            indices, indptr = self._word_columns(raw_documents)
-        elif hasattr(self.analyzer, "token_grams"):
-            indices, indptr = self._token_columns(raw_documents)
-        else:
+        words = self.analyzer is word_ngrams
+        if not words and not hasattr(self.analyzer, "token_grams"):
             return super().transform(raw_documents)
-        counts = sp.csr_matrix(
-            (np.ones(len(indices), dtype=self.dtype), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-            shape=(len(indptr) - 1, len(self.vocabulary_)),
-        )
-        counts.sum_duplicates()
-        return self._tfidf.transform(counts, copy=False)
+        import pandas as pd
+
+        docs = [doc.split() for doc in raw_documents]
+        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+        flat = np.fromiter(itertools.chain.from_iterable(docs), dtype=object, count=int(lengths.sum()))
+        ids, distinct = pd.factorize(flat) if len(flat) else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object))
+        local = distinct.tolist()
+        rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+        shape = (len(docs), len(self.vocabulary_))
+        if words:
+            counts = self._word_counts(local, ids, rows, lengths, shape)
+        else:
+            tokens = sp.csr_matrix((np.ones(len(ids), dtype=self.dtype), (rows, ids)), shape=(len(docs), len(local)))
+            counts = (tokens @ self._token_matrix(local)).tocsr()  # no duplicates; unsorted indices are fine downstream
+        return self._tfidf.transform(counts.astype(self.dtype, copy=False), copy=False)
 
     def _cache(self) -> dict:
         cache = _INDEX_CACHE.get(self)
@@ -118,39 +126,52 @@ class TokenTfidfVectorizer(TfidfVectorizer):
             cache = _INDEX_CACHE[self] = {}
         return cache
 
-    def _token_columns(self, raw_documents) -> tuple[list[int], list[int]]:
-        """Columns of each token's n-grams, looked up once per distinct token."""
+    def _token_matrix(self, tokens: list[str]) -> sp.csr_matrix:
+        """Rows of n-gram counts for ``tokens`` (distinct), each token's columns looked up once."""
         cache, vocabulary, grams = self._cache(), self.vocabulary_, self.analyzer.token_grams
-        indices: list[int] = []
-        indptr = [0]
-        for doc in raw_documents:
-            for token in doc.split():
-                columns = cache.get(token)
-                if columns is None:
-                    columns = [vocabulary[g] for g in grams(token) if g in vocabulary]
-                    if len(cache) < CACHE_LIMIT:
-                        cache[token] = columns
-                indices.extend(columns)
-            indptr.append(len(indices))
-        return indices, indptr
+        columns = []
+        for token in tokens:
+            hit = cache.get(token)
+            if hit is None:
+                hit = np.array([vocabulary[g] for g in grams(token) if g in vocabulary], dtype=np.int64)
+                if len(cache) < CACHE_LIMIT:
+                    cache[token] = hit
+            columns.append(hit)
+        indptr = np.zeros(len(tokens) + 1, dtype=np.int64)
+        np.cumsum([len(c) for c in columns], out=indptr[1:])
+        indices = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
+        return sp.csr_matrix((np.ones(len(indices), dtype=np.float64), indices, indptr), shape=(len(tokens), len(self.vocabulary_)))
 
-    def _word_columns(self, raw_documents) -> tuple[list[int], list[int]]:
-        """Columns of :func:`word_ngrams` features: unigrams and bigrams by direct look-up."""
+    def _bigram_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted keys ``first * V + second`` (unigram columns) of the bigram features, and their columns."""
+        cache = self._cache()
+        if "bigrams" not in cache:
+            vocabulary, size = self.vocabulary_, len(self.vocabulary_)
+            pairs = [(f.split(" "), column) for f, column in vocabulary.items() if " " in f]
+            keys = np.array([vocabulary[a] * size + vocabulary[b] for (a, b), _ in pairs], dtype=np.int64)
+            columns = np.array([column for _, column in pairs], dtype=np.int64)
+            order = np.argsort(keys)
+            cache["bigrams"] = (keys[order], columns[order])
+        return cache["bigrams"]
+
+    def _word_counts(self, tokens: list[str], ids: np.ndarray, rows: np.ndarray, lengths: np.ndarray, shape) -> sp.csr_matrix:
+        """Counts of :func:`word_ngrams` features: unigram columns per distinct token, bigrams by key."""
         get = self.vocabulary_.get
-        indices: list[int] = []
-        indptr = [0]
-        for doc in raw_documents:
-            tokens = doc.split()
-            for feature in tokens:
-                column = get(feature)
-                if column is not None:
-                    indices.append(column)
-            for a, b in zip(tokens, tokens[1:]):
-                column = get(f"{a} {b}")
-                if column is not None:
-                    indices.append(column)
-            indptr.append(len(indices))
-        return indices, indptr
+        unigram = np.array([get(t, -1) for t in tokens], dtype=np.int64)[ids] if tokens else np.zeros(0, dtype=np.int64)
+        first = unigram[:-1]
+        second = unigram[1:]
+        same_doc = np.ones(len(first), dtype=bool)
+        ends = np.cumsum(lengths)[:-1] - 1  # last position of every note but the final one
+        same_doc[ends[(ends >= 0) & (ends < len(first))]] = False
+        keys, key_columns = self._bigram_keys()
+        candidate = (first >= 0) & (second >= 0) & same_doc
+        wanted = first[candidate] * shape[1] + second[candidate]
+        at = np.searchsorted(keys, wanted).clip(max=max(len(keys) - 1, 0))
+        found = keys[at] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
+        known = unigram >= 0
+        columns = np.concatenate([unigram[known], key_columns[at[found]]])
+        doc_rows = np.concatenate([rows[known], rows[:-1][candidate][found]])
+        return sp.csr_matrix((np.ones(len(columns), dtype=np.float64), (doc_rows, columns)), shape=shape)
 
 
 def build_pipeline(

@@ -27,7 +27,7 @@ NOISY = [
 @pytest.fixture(scope="module")
 def notes():
     texts = load_corpus("corpus.csv")["text"].tolist() + load_corpus("independent_test.csv")["text"].tolist()
-    return texts + NOISY
+    return NOISY + texts + NOISY + ["", "n/a"]  # empty notes at both ends
 
 
 def _plain_cues(tokens_per_note):
