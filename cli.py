@@ -304,10 +304,11 @@ def review_queue(export, count, output, seed, model_dir, **kwargs):
     Example:
         rejection-radar review-queue export.csv -n 200 -o to_label.xlsx
     """
-    from classifier.exports import write_table
+    from classifier.exports import read_export, write_table
     from training.review import review_export
 
-    model, source = _load(model_dir), _read_export(export, _roles(kwargs))
+    model, source = _load(model_dir), read_export(export, roles=_roles(kwargs))
+    _notice(*source.notices)
     with model.workers():
         out = review_export(model, source, count, seed=seed)
     write_table(out, output, forbid=[export])
@@ -346,27 +347,23 @@ def audit(data, output, taxonomy_file, text_column, label_column, seed):
 
 
 
-def _read_export(path, roles):
-    """Read a whole export and say on stderr how it was read."""
-    from classifier.exports import read_export
-
-    _notice(*(export := read_export(path, roles=roles)).notices)
-    return export
-
-
-def _analyse(export_path, roles, model_dir, picklist_map=None):
-    """Read an export, classify it (or reuse a classified file's columns) and return the rejections frame."""
-    from classifier.reports import analyse_export, read_picklist_map
+def _analyse(export_path, roles, model_dir, picklist_map=None, by=()):
+    """Read an export in chunks, classify them (or reuse a classified file's columns): the rejections frame."""
+    from classifier.exports import open_export
+    from classifier.reports import analyse_stream, read_picklist_map
 
     model = _load(model_dir, say=True)
-    export = _read_export(export_path, roles)
     mapping = read_picklist_map(picklist_map) if picklist_map else None
-    with click.progressbar(length=len(export.frame), label="classifying", file=sys.stderr) as bar, model.workers():
-        frame = analyse_export(export, model, mapping, progress=bar.update)
+    with open_export(export_path, roles=roles) as reader:
+        _notice(*reader.notices)
+        shown = len(reader.notices)
+        with click.progressbar(length=reader.total_rows or 0, label="classifying", file=sys.stderr) as bar, model.workers():
+            frame = analyse_stream(reader, model, mapping, by=by, progress=bar.update)
+        _notice(*reader.notices[shown:])
     skipped = int((~frame["is_rejection"]).sum())
     if skipped:
         _notice(f"skipped {skipped} rows whose status says they are not rejections")
-    return frame, model, export
+    return frame, model, reader
 
 
 @cli.command()
@@ -401,8 +398,8 @@ def report(export, period, by, since, until, fmt, output, lang, no_redact, pickl
     from classifier.exports.writer import write_text
     from classifier.reports import SUFFIXES, export_report, render
 
-    frame, model, source_export = _analyse(export, _roles(kwargs), model_dir, picklist_map)
     try:
+        frame, model, source_export = _analyse(export, _roles(kwargs), model_dir, picklist_map, by=tuple(by))
         result = export_report(frame, source_export, model, period=period, by=tuple(by), lang=lang, since=since, until=until,
                                min_n=min_n, redact_notes=not no_redact)
     except InputError as e:

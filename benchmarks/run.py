@@ -8,6 +8,7 @@ Markdown tables of ``benchmarks/RESULTS.md``.
 
 Examples::
 
+    python benchmarks/run.py ceiling            # 1M stamped/unique/repeats: CLI against spaCy's tokenizer ceiling
     python benchmarks/run.py e2e --rows 100000 1000000 --modes unique repeats
     python benchmarks/run.py preprocess
     python benchmarks/run.py train
@@ -118,6 +119,22 @@ def work_tokenizer(src: str, column: str, what: str) -> None:
     emit({"notes": len(notes), "seconds": time.perf_counter() - t0, "tokens": n_tokens})
 
 
+def work_tokenizer_part(src: str, column: str, part: str, parts: str) -> None:
+    """spaCy's tokenizer alone (``spacy.blank("de").tokenizer.pipe``) on every ``parts``-th note from ``part``.
+
+    Run once per core at the same time: the wall time of the slowest is the tokenizer ceiling
+    of the machine, the speed no classify path that tokenises every note with spaCy can beat.
+    """
+    import pandas as pd
+    import spacy
+
+    notes = pd.read_csv(src, dtype=str, keep_default_na=False)[column].tolist()[int(part)::int(parts)]
+    tokenizer = spacy.blank("de").tokenizer
+    t0 = time.perf_counter()
+    n_tokens = sum(len(doc) for doc in tokenizer.pipe(notes, batch_size=1000))
+    emit({"notes": len(notes), "seconds": time.perf_counter() - t0, "tokens": n_tokens})
+
+
 def work_train(cv: str) -> None:
     """train_model on the full corpus (``cv`` folds of cross-validation first, as ``train`` does)."""
     import pandas as pd
@@ -131,14 +148,14 @@ def work_train(cv: str) -> None:
 
 
 WORKERS = {"classify_api": work_classify_api, "preprocess": work_preprocess, "tokenizer": work_tokenizer,
-           "train": work_train}
+           "tokenizer_part": work_tokenizer_part, "train": work_train}
 
 
 # ---------------------------------------------------------------- measurements (parent)
 
 def cli_works() -> tuple[bool, str]:
     """Can ``cli.py classify FILE -o OUT`` classify the example export?"""
-    if not (REPO / "classifier" / "io.py").exists():
+    if not (REPO / "classifier" / "exports" / "reader.py").exists():
         return False, "classifier/exports/reader.py is missing, so `classify FILE` cannot read files yet"
     out = DATA / "cli_check.csv"
     try:
@@ -199,6 +216,37 @@ def measure_e2e_one(args, via: str, why: str, rows: int, mode: str, jobs: int) -
         "runs": runs, "machine": machine_info(),
     })
     dst.unlink(missing_ok=True)
+
+
+def measure_ceiling(args) -> None:
+    """The 1M exports (benchmark's own and stamped), spaCy's two-core tokenizer ceiling on each,
+    and the CLI on the same notes: wall, notes/s, ratio to the ceiling, peak tree memory."""
+    import os
+    import subprocess
+
+    cores = os.cpu_count() or 1
+    for mode in args.modes:
+        src = ensure_export(args.rows, mode)
+        procs = [subprocess.Popen(worker("tokenizer_part", str(src), NOTE_COLUMN, str(i), str(cores)), cwd=REPO,
+                                  stdout=subprocess.PIPE, text=True) for i in range(cores)]
+        parts = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
+        ceiling_s = max(part["seconds"] for part in parts)
+        runs = [run_measured(e2e_command("cli", src, DATA / f"out_{mode}.csv", 0, 0)) for _ in range(args.runs)]
+        walls = [r["wall_s"] for r in runs]
+        wall = summarise(walls)["median"]
+        result = {
+            "kind": "ceiling", "rows": args.rows, "mode": mode, "cores": cores,
+            "tokenizer_s": ceiling_s, "tokenizer_notes_per_s": args.rows / ceiling_s,
+            "cli_wall_s": summarise(walls), "cli_notes_per_s": args.rows / wall, "ratio": ceiling_s / wall,
+            "peak_tree_pss_mb": summarise([r["peak_tree_pss_mb"] for r in runs]),
+            "peak_rss_mb": summarise([r["peak_rss_mb"] for r in runs]), "machine": machine_info(),
+        }
+        save(f"ceiling_{mode}_{human(args.rows)}", result)
+        (DATA / f"out_{mode}.csv").unlink(missing_ok=True)
+        say(f"{mode} {args.rows:,}: tokenizer alone on {cores} cores {ceiling_s:.1f} s "
+            f"({result['tokenizer_notes_per_s']:,.0f} notes/s); CLI classify median {wall:.1f} s "
+            f"({result['cli_notes_per_s']:,.0f} notes/s, runs {', '.join(f'{w:.1f}' for w in walls)}); "
+            f"{result['ratio']:.2f} of the ceiling; peak tree PSS {result['peak_tree_pss_mb']['median']:.0f} MB")
 
 
 def measure_preprocess(args) -> None:
@@ -325,12 +373,17 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("e2e", help="CSV in, CSV out: notes/s and peak RSS.")
     p.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
-    p.add_argument("--modes", nargs="+", choices=["unique", "repeats"], default=["unique", "repeats"])
+    p.add_argument("--modes", nargs="+", choices=["unique", "stamped", "repeats"], default=["unique", "repeats"])
     p.add_argument("--via", choices=["auto", "cli", "api"], default="auto")
     p.add_argument("--chunk-rows", type=int, default=100_000, help="Rows per chunk in the API fallback.")
     p.add_argument("--jobs", type=int, nargs="+", default=[0], help="CLI --jobs values to measure (0: the CLI's default).")
     p.add_argument("--runs", type=int, default=3)
     p.set_defaults(func=measure_e2e)
+    p = sub.add_parser("ceiling", help="1M exports, spaCy's two-core tokenizer ceiling and the CLI on the same notes.")
+    p.add_argument("--rows", type=int, default=1_000_000)
+    p.add_argument("--modes", nargs="+", choices=["unique", "stamped", "repeats"], default=["stamped", "unique", "repeats"])
+    p.add_argument("--runs", type=int, default=3)
+    p.set_defaults(func=measure_ceiling)
     p = sub.add_parser("preprocess", help="NotePreprocessor.transform alone, and spaCy's tokenizer for reference.")
     p.add_argument("--rows", type=int, default=100_000)
     p.add_argument("--modes", nargs="+", choices=["unique", "repeats"], default=["unique", "repeats"])

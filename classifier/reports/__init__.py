@@ -13,6 +13,7 @@ import json
 
 from classifier.reports.builders import (
     analyse_export,
+    analyse_stream,
     build_report,
     challenge_list,
     export_report,
@@ -39,4 +40,4 @@ def render(result: dict, fmt: str, taxonomy: Taxonomy, *, color: bool = False) -
     raise ValueError(f"Got format {fmt!r} but expected one of {FORMATS}.")
 
 
-__all__ = ["FORMATS", "SUFFIXES", "analyse_export", "build_report", "challenge_list", "export_report", "group_columns", "read_picklist_map", "render"]
+__all__ = ["FORMATS", "SUFFIXES", "analyse_export", "analyse_stream", "build_report", "challenge_list", "export_report", "group_columns", "read_picklist_map", "render"]

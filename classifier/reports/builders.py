@@ -133,7 +133,7 @@ def build_report(
         "sources": groups.get("source", []),
         "groups": {k: v for k, v in groups.items() if k not in ("owner", "source")},
         "alerts": alerts,
-        "challenge": challenge_list(rejections, taxonomy, redact_notes=redact_notes).head(top).to_dict("records"),
+        "challenge": challenge_list(rejections, taxonomy, redact_notes=redact_notes, limit=top).to_dict("records"),
     }
 
 
@@ -146,9 +146,11 @@ def challenge_list(
     since=None,
     min_confidence: float = 0.0,
     redact_notes: bool = False,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Weak rejections to reopen, newest first, with the question in the note's language and,
-    for the taxonomy's follow-up labels (too_early, bad_timing), the ``follow_up`` date the note names."""
+    for the taxonomy's follow-up labels (too_early, bad_timing), the ``follow_up`` date the note names.
+    ``limit`` keeps only the newest so many (their notes alone are cleaned and read for dates)."""
     from classifier.reports.follow_up import follow_up_dates
 
     rows = frame[frame["weak"].astype(bool)]
@@ -162,6 +164,8 @@ def challenge_list(
         rows = filter_period(rows, since=since)
     rows = rows[rows["confidence"].astype(float) >= min_confidence]
     rows = rows.sort_values("date", ascending=False, na_position="last", kind="stable")
+    if limit is not None:
+        rows = rows.head(limit)
     notes = rows["note"].map(clean)
     dates = pd.to_datetime(rows["date"])
     timed = rows["reason"].isin(taxonomy.follow_up_labels).to_numpy()
@@ -181,30 +185,94 @@ def challenge_list(
     )
 
 
-def analyse_export(export, model: ReasonModel, picklist_map: dict[str, str] | None = None, progress=None) -> pd.DataFrame:
-    """The rejections frame of an export: classified with ``model``, or reusing the prediction
-    columns when the export is the output of ``classify``."""
+def _reused_predictions(export, model: ReasonModel) -> pd.DataFrame | None:
+    """The prediction columns of a file written by ``classify``, or None when it has none to reuse."""
     from classifier.language import detect_language
 
     frame = export.frame
-    if {"reason", "confidence", "weak"} <= set(frame.columns) and frame["reason"].isin(model.taxonomy.labels + [""]).all():
-        weak = frame["weak"].astype(str).str.lower().isin(["true", "1", "yes", "wahr"])
-        notes = export.note_text()
-        predictions = pd.DataFrame(
-            {
-                "reason": frame["reason"],
-                "confidence": pd.to_numeric(frame["confidence"], errors="coerce").fillna(0.0),
-                "weak": weak,
-                "needs_review": frame.get("needs_review", pd.Series("False", index=frame.index)).astype(str).str.lower() == "true",
-                "note_lang": frame["note_lang"] if "note_lang" in frame else notes.map(lambda n: detect_language(clean(n))),
-            }
-        )
-    else:
+    if not ({"reason", "confidence", "weak"} <= set(frame.columns) and frame["reason"].isin(model.taxonomy.labels + [""]).all()):
+        return None
+    weak = frame["weak"].astype(str).str.lower().isin(["true", "1", "yes", "wahr"])
+    notes = export.note_text()
+    return pd.DataFrame(
+        {
+            "reason": frame["reason"],
+            "confidence": pd.to_numeric(frame["confidence"], errors="coerce").fillna(0.0),
+            "weak": weak,
+            "needs_review": frame.get("needs_review", pd.Series("False", index=frame.index)).astype(str).str.lower() == "true",
+            "note_lang": frame["note_lang"] if "note_lang" in frame else notes.map(lambda n: detect_language(clean(n))),
+        }
+    )
+
+
+def analyse_export(export, model: ReasonModel, picklist_map: dict[str, str] | None = None, progress=None,
+                   predictions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rejections frame of an export: classified with ``model``, or reusing the prediction
+    columns when the export is the output of ``classify`` (or given as ``predictions``)."""
+    if predictions is None:
+        predictions = _reused_predictions(export, model)
+    if predictions is None:
         predictions = model.classify(export.note_text().tolist(), progress=progress)
     picklist = None
     if "picklist" in export.roles:
-        picklist = map_picklist(frame[export.roles["picklist"]], model, picklist_map)
+        picklist = map_picklist(export.frame[export.roles["picklist"]], model, picklist_map)
     return rejections_frame(export, predictions, picklist)
+
+
+_TEXT_COLUMNS = ("id", "note")  # one value per row: kept as text; every other text column becomes categorical
+
+
+def _compact(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with repeated text (owner, source, reason, language, group columns) as categoricals."""
+    for column in frame.columns:
+        if column not in _TEXT_COLUMNS and (frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column])):
+            frame[column] = frame[column].astype("category")
+    return frame
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate compact parts, merging the categories of each categorical column."""
+    from pandas.api.types import union_categoricals
+
+    if len(parts) == 1:
+        return parts[0]
+    frame = pd.concat(parts, ignore_index=True)  # categoricals with different categories come out as object
+    for column in parts[0].columns:
+        if isinstance(parts[0][column].dtype, pd.CategoricalDtype):
+            frame[column] = union_categoricals([p[column] for p in parts], ignore_order=True)
+    return frame
+
+
+def analyse_stream(reader, model: ReasonModel, picklist_map: dict[str, str] | None = None, by: Sequence[str] = (),
+                   progress=None) -> pd.DataFrame:
+    """:func:`analyse_export` over an export read in chunks (:func:`~classifier.exports.open_export`).
+
+    Chunks are classified in the model's workers (:meth:`ReasonModel.classify_stream`) while the
+    next is read; each becomes a compact frame (repeated text as categoricals) holding only what
+    reports and challenge lists read, plus the export columns named in ``by``. A 1M-row export
+    thus needs a few hundred MB, not the export's size several times over.
+    """
+    extra = [c for c in by if c not in ("owner", "source")]
+    missing = [c for c in extra if c not in reader.columns]
+    if missing:
+        raise InputError(f"--by: no column {missing[0]!r}; columns are {', '.join(map(str, reader.columns))}.")
+
+    def batches():
+        for chunk in reader:
+            reused = _reused_predictions(chunk, model)
+            yield (chunk, reused), ([] if reused is not None else chunk.note_text().tolist())
+
+    parts = []
+    for (chunk, reused), predictions in model.classify_stream(batches()):
+        part = analyse_export(chunk, model, picklist_map, predictions=reused if reused is not None else predictions)
+        for column in extra:
+            part[column] = chunk.frame[column].astype(str).to_numpy()
+        parts.append(_compact(part.reset_index(drop=True)))
+        if progress is not None:
+            progress(len(part))
+    if not parts:
+        raise InputError(f"no data rows found in {reader.source}; check that this is the right export")
+    return _concat(parts)
 
 
 def read_picklist_map(path) -> dict[str, str]:
@@ -221,9 +289,11 @@ def read_picklist_map(path) -> dict[str, str]:
 def group_columns(frame: pd.DataFrame, export, by: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The columns to compare groups on: ``owner``/``source`` roles or any export column.
 
-    Without ``by``, owner and source where the export has them. Other columns are copied into
-    ``frame`` (as text) so the report can group on them.
+    Without ``by``, owner and source where the export has them. ``export`` is an export or an
+    export reader (its ``roles`` and ``columns``); other columns must already be in ``frame``
+    (:func:`analyse_stream` copies them) or in the export's frame, from where they are copied.
     """
+    columns = list(getattr(export, "columns", None) or export.frame.columns)
     groups = []
     for name in by or ("owner", "source"):
         if name in ("owner", "source"):
@@ -231,11 +301,12 @@ def group_columns(frame: pd.DataFrame, export, by: tuple[str, ...] = ()) -> tupl
                 groups.append(name)
             elif by:
                 raise InputError(f"--by {name}: no {name} column detected; name it with --{name}-column.")
-        elif name in export.frame.columns:
-            frame[name] = export.frame[name].astype(str)
+        elif name in frame.columns or name in columns:
+            if name not in frame.columns:
+                frame[name] = export.frame[name].astype(str)
             groups.append(name)
         else:
-            raise InputError(f"--by: no column {name!r}; columns are {', '.join(map(str, export.frame.columns))}.")
+            raise InputError(f"--by: no column {name!r}; columns are {', '.join(map(str, columns))}.")
     return tuple(groups)
 
 

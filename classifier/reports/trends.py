@@ -175,27 +175,44 @@ def latest_comparison(periods: list[dict], period: str = "month", min_n: int = 3
     return {"latest": brief(latest), "previous": brief(before), "year_ago": brief(year_ago)}
 
 
+def _group_codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str]]:
+    """Each row's group number in ``column`` (empty values are the group ``(none)``) and the group names,
+    in order of first appearance."""
+    values = frame[column].astype(object).fillna("")
+    values = values.where(values != "", NONE).to_numpy(object)
+    codes, names = pd.factorize(values)
+    return codes.astype(np.int64), [str(n) for n in names]
+
+
 def group_profiles(frame: pd.DataFrame, column: str, taxonomy: Taxonomy) -> list[dict]:
     """Per value of ``column`` (owner, source, ...): n, weak share and reason shares against the rest."""
+    codes, names = _group_codes(frame, column)
+    groups = len(names)
+    labels = list(taxonomy.labels)
+    reason = pd.Categorical(frame["reason"].astype(object), categories=labels).codes.astype(np.int64)
+    known = reason >= 0
+    n = np.bincount(codes, minlength=groups)
+    weak = np.bincount(codes, weights=frame["weak"].to_numpy(bool).astype(float), minlength=groups)
+    by_reason = np.bincount(codes[known] * len(labels) + reason[known], minlength=groups * len(labels)).reshape(groups, len(labels))
+    mismatch = (np.bincount(codes, weights=frame["picklist_mismatch"].to_numpy(bool).astype(float), minlength=groups)
+                if "picklist_mismatch" in frame else None)
+    total, total_weak, total_reason = int(n.sum()), float(weak.sum()), by_reason.sum(axis=0)
     rows = []
-    values = frame[column].replace("", NONE)
-    for name, group in frame.groupby(values, sort=True):
-        rest = frame[values != name]
-        counts = group["reason"].value_counts()
-        rest_counts = rest["reason"].value_counts()
+    for g in sorted(range(groups), key=lambda i: names[i]):
+        size, rest = int(n[g]), total - int(n[g])
         row = {
-            "name": str(name),
-            "n": int(len(group)),
-            "weak_share": round(float(group["weak"].mean()), 4),
-            "baseline_weak_share": round(float(rest["weak"].mean()), 4) if len(rest) else None,
-            "shares": {label: round(float(counts.get(label, 0) / len(group)), 4) for label in taxonomy.labels},
+            "name": names[g],
+            "n": size,
+            "weak_share": round(float(weak[g] / size), 4),
+            "baseline_weak_share": round(float((total_weak - weak[g]) / rest), 4) if rest else None,
+            "shares": {label: round(float(by_reason[g, j] / size), 4) for j, label in enumerate(labels)},
             "baseline_shares": {
-                label: round(float(rest_counts.get(label, 0) / len(rest)), 4) if len(rest) else None
-                for label in taxonomy.labels
+                label: round(float((total_reason[j] - by_reason[g, j]) / rest), 4) if rest else None
+                for j, label in enumerate(labels)
             },
         }
-        if "picklist_mismatch" in frame:
-            row["picklist_mismatch"] = round(float(group["picklist_mismatch"].mean()), 4)
+        if mismatch is not None:
+            row["picklist_mismatch"] = round(float(mismatch[g] / size), 4)
         rows.append(row)
     return sorted(rows, key=lambda r: -r["n"])
 
@@ -213,21 +230,22 @@ def _metric_hits(frame: pd.DataFrame, metrics: list[str]) -> dict[str, np.ndarra
 def _candidates(frame, scope, column, metrics, rules) -> list[dict]:
     """Each group of ``column`` against the rest of the frame, for every metric."""
     out = []
-    values = frame[column].replace("", NONE).to_numpy(object)
-    hits = _metric_hits(frame, metrics)
-    for name in pd.unique(values):
+    codes, names = _group_codes(frame, column)
+    n = np.bincount(codes, minlength=len(names))
+    hits = {metric: np.bincount(codes, weights=h.astype(float), minlength=len(names)) for metric, h in _metric_hits(frame, metrics).items()}
+    total = int(n.sum())
+    for g, name in enumerate(names):
         if name == NONE:
             continue
-        inside = values == name
-        n_in, n_out = int(inside.sum()), int((~inside).sum())
+        n_in, n_out = int(n[g]), total - int(n[g])
         if n_in < rules.min_n or n_out < rules.min_n:
             continue
         for metric in metrics:
             if metric == "picklist_mismatch" and scope != "owner":
                 continue
-            h = hits[metric]
-            k_in, k_out = int(h[inside].sum()), int(h[~inside].sum())
-            out.append(_candidate(scope, str(name), metric, k_in, n_in, k_out, n_out))
+            k_in = int(round(hits[metric][g]))
+            k_out = int(round(hits[metric].sum())) - k_in
+            out.append(_candidate(scope, name, metric, k_in, n_in, k_out, n_out))
     return out
 
 
@@ -354,26 +372,28 @@ def _group_shift_candidates(dated, column, names, position, last, period, metric
     """
     if len(names) < 2:
         return []
-    values = dated[column].replace("", NONE).to_numpy(object)
-    hits = _metric_hits(dated, metrics)
+    codes, group_names = _group_codes(dated, column)
+    groups, periods = len(group_names), len(names)
+    valid = position >= 0
+    cell = codes[valid] * periods + position[valid]
+    n_gt = np.bincount(cell, minlength=groups * periods).reshape(groups, periods)
+    hits = {metric: np.bincount(cell, weights=h[valid].astype(float), minlength=groups * periods).reshape(groups, periods)
+            for metric, h in _metric_hits(dated, metrics).items()}
     out = []
-    for name in pd.unique(values):
-        if name == NONE:
-            continue
-        inside = values == name
-        if int((inside & (position >= 0)).sum()) < 2 * rules.min_n:
+    for g, name in enumerate(group_names):
+        if name == NONE or int(n_gt[g].sum()) < 2 * rules.min_n:
             continue
         for metric in metrics:
             if metric == "picklist_mismatch":
                 continue
-            k_t, n_t = _per_period(hits[metric][inside], position[inside], len(names))
+            k_t, n_t = np.rint(hits[metric][g]).astype(np.int64), n_gt[g]
             start, tried = _best_start(k_t, n_t, rules.min_n)
             if start is None:
                 continue
-            r_t, m_t = _per_period(hits[metric][~inside], position[~inside], len(names))
+            r_t, m_t = np.rint(hits[metric].sum(axis=0)).astype(np.int64) - k_t, n_gt.sum(axis=0) - n_t
             k1, n1, k0, n0 = int(k_t[start:].sum()), int(n_t[start:].sum()), int(k_t[:start].sum()), int(n_t[:start].sum())
             r1, m1 = int(r_t[start:].sum()), int(m_t[start:].sum())
-            candidate = _candidate(f"{column}_shift", str(name), metric, k1, n1, k0, n0)
+            candidate = _candidate(f"{column}_shift", name, metric, k1, n1, k0, n0)
             if m1 == 0:
                 continue
             p_team = proportion_p_value(k1, n1, r1, m1)
