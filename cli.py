@@ -77,12 +77,15 @@ model_option = click.option("--model", "model_dir", type=click.Path(file_okay=Fa
                             help="Model name or directory (default: $REJECTION_RADAR_MODEL, else your default model).")
 
 
-def _load(model_dir, say: bool = False):
+def _load(model_dir):
     from classifier import load_model
 
-    model = load_model(model_dir)
-    _notice(*([f"model: {model.card['path']} (trained {model.card.get('created', '?')[:10]})"] if say else []))
-    return model
+    return load_model(model_dir)
+
+
+def _said(model, notices):
+    """The model used and how the export was read, on stderr (once the export has opened)."""
+    _notice(f"model: {model.card['path']} (trained {model.card.get('created', '?')[:10]})", *notices)
 
 
 @click.group(cls=RadarGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -136,9 +139,9 @@ def classify(export, output, text, jobs, with_explanation, model_dir, **kwargs):
     from classifier.classify import classify_export
     from classifier.exports import open_export
 
-    model = _load(model_dir, say=True)
+    model = _load(model_dir)
     reader = open_export(export, roles=roles)
-    _notice(*reader.notices)
+    _said(model, reader.notices)
     with click.progressbar(length=reader.total_rows or 0, label="classifying", file=sys.stderr) as bar:
         result = classify_export(reader, model, output, jobs=jobs, explain=with_explanation, progress=bar.update, forbid=[export])
     _notice(*result.notices)
@@ -352,10 +355,10 @@ def _analyse(export_path, roles, model_dir, picklist_map=None, by=()):
     from classifier.exports import open_export
     from classifier.reports import analyse_stream, read_picklist_map
 
-    model = _load(model_dir, say=True)
+    model = _load(model_dir)
     mapping = read_picklist_map(picklist_map) if picklist_map else None
     with open_export(export_path, roles=roles) as reader:
-        _notice(*reader.notices)
+        _said(model, reader.notices)
         shown = len(reader.notices)
         with click.progressbar(length=reader.total_rows or 0, label="classifying", file=sys.stderr) as bar, model.workers():
             frame = analyse_stream(reader, model, mapping, by=by, progress=bar.update)

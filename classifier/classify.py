@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from classifier.exports.writer import TableWriter
+from classifier.exports.writer import TableWriter, csv_text
 from classifier.model import OUTPUT_COLUMNS, ReasonModel
 
 
@@ -42,6 +42,30 @@ def add_predictions(export, model: ReasonModel, predictions: pd.DataFrame | None
     return pd.concat([frame, predictions], axis=1)
 
 
+def _classified(model: ReasonModel, chunk, explain: bool) -> pd.DataFrame:
+    """One chunk of an export with its predictions (and explanations) appended."""
+    notes = chunk.note_text().tolist()
+    classified = add_predictions(chunk, model, model.classify(notes))
+    if explain:
+        from classifier.explain import explanation_lines
+
+        classified["explanation"] = explanation_lines(model, notes)
+    return classified
+
+
+def _frame_chunk(model: ReasonModel, item) -> tuple[pd.DataFrame, int]:
+    """Worker task: a classified chunk and its count of notes with no reason."""
+    chunk, explain = item
+    return _classified(model, chunk, explain), int(chunk.is_empty_note().sum())
+
+
+def _csv_chunk(model: ReasonModel, item) -> tuple[str, list[str], int, int]:
+    """Worker task: a classified chunk as CSV/TSV rows (no header), its columns, rows and notes with no reason."""
+    chunk, explain, sep = item
+    classified = _classified(model, chunk, explain)
+    return csv_text(classified, header=False, sep=sep), list(classified.columns), len(classified), int(chunk.is_empty_note().sum())
+
+
 @dataclass
 class ClassifyResult:
     """What :func:`classify_export` did: rows written, notes with no reason, notices for the user."""
@@ -67,8 +91,8 @@ def classify_export(
     ``source`` is a path, ``-`` or a binary stream (read with :func:`~classifier.exports.open_export`
     and ``roles``), or an already opened reader. Every input row comes out once, in order, with
     its own columns unchanged (:func:`add_predictions`); ``output`` ``None`` writes CSV to
-    stdout, never over ``source`` or a path in ``forbid``. Chunks are classified in ``jobs``
-    forked workers while the next is read, so memory stays bounded; ``progress`` is called with
+    stdout, never over ``source`` or a path in ``forbid``. Chunks are classified (and, for CSV
+    and TSV, formatted) in ``jobs`` forked workers while the next is read, so memory stays bounded; ``progress`` is called with
     the rows done after each chunk. The result's ``notices`` are what came up after opening.
     """
     from classifier.exports import open_export
@@ -80,17 +104,17 @@ def classify_export(
     shown = len(reader.notices)
     result = ClassifyResult()
     with TableWriter(output, forbid=list(forbid)) as writer, model.workers(jobs):
-        batches = ((chunk, chunk.note_text().tolist()) for chunk in reader)
-        for chunk, predictions in model.classify_stream(batches):
-            classified = add_predictions(chunk, model, predictions)
-            if explain:
-                from classifier.explain import explanation_lines
-
-                classified["explanation"] = explanation_lines(model, chunk.note_text().tolist())
-            writer.write(classified)
-            result.rows += len(classified)
-            result.empty_notes += int(chunk.is_empty_note().sum())
-            if progress is not None:
-                progress(len(classified))
+        if writer.text_rows:  # workers classify and format each chunk; this process reads and writes
+            for text, columns, rows, empty in model.map_stream(_csv_chunk, ((c, explain, writer.separator) for c in reader)):
+                writer.write_text(text, columns, rows)
+                result.rows, result.empty_notes = result.rows + rows, result.empty_notes + empty
+                if progress is not None:
+                    progress(rows)
+        else:
+            for classified, empty in model.map_stream(_frame_chunk, ((c, explain) for c in reader)):
+                writer.write(classified)
+                result.rows, result.empty_notes = result.rows + len(classified), result.empty_notes + empty
+                if progress is not None:
+                    progress(len(classified))
     result.notices = reader.notices[shown:] + list(writer.notices)
     return result

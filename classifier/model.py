@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import itertools
 import multiprocessing
 import os
 from collections import deque
@@ -27,13 +29,32 @@ PARALLEL_MIN = 8_000  # fewer distinct notes than this are classified in one pro
 _WORKER: dict = {}  # the model of a worker process, set by the pool's initializer (one per process)
 
 
-def _predict(pipeline: Pipeline, notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Probabilities and languages; each distinct model input is vectorised and scored once."""
-    prepared, langs = preprocessor(pipeline).prepare(notes)
-    position: dict[str, int] = {}
-    inverse = np.fromiter((position.setdefault(p, len(position)) for p in prepared), dtype=np.int64, count=len(prepared))
-    proba = after_preprocessing(pipeline).predict_proba(list(position))
-    return proba[inverse], langs
+PREDICTION_CACHE = 50_000  # distinct notes whose probabilities a model remembers per process
+
+
+def _predict(pipeline: Pipeline, notes: list[str], cache: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities and languages; each distinct model input is vectorised and scored once.
+
+    Notes already in ``cache`` (note -> (probabilities, language), filled here up to
+    :data:`PREDICTION_CACHE` entries) are not scored again, so "kein Bedarf" costs once per
+    export, not once per chunk.
+    """
+    cache = {} if cache is None else cache
+    todo = [n for n in dict.fromkeys(notes) if n not in cache]
+    if todo:
+        prepared, langs = preprocessor(pipeline).prepare(todo)
+        position: dict[str, int] = {}
+        inverse = np.fromiter((position.setdefault(p, len(position)) for p in prepared), dtype=np.int64, count=len(prepared))
+        proba = after_preprocessing(pipeline).predict_proba(list(position))[inverse]
+        found = dict(zip(todo, zip(proba, langs)))
+        room = max(PREDICTION_CACHE - len(cache), 0)
+        cache.update((n, (p.copy(), lang)) for n, (p, lang) in itertools.islice(found.items(), room))
+    else:
+        found = {}
+    if not notes:
+        return np.zeros((0, len(pipeline.classes_))), np.array([], dtype=object)
+    rows = [found.get(n) or cache[n] for n in notes]
+    return np.stack([p for p, _ in rows]), np.array([lang for _, lang in rows], dtype=object)
 
 
 def _init_worker(model: "ReasonModel") -> None:
@@ -45,11 +66,15 @@ def _init_worker(model: "ReasonModel") -> None:
 
 
 def _worker_predict(notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    return _predict(_WORKER["model"].pipeline, notes)
+    return _predict(_WORKER["model"].pipeline, notes, _WORKER["model"]._predictions)
 
 
-def _worker_classify(notes: list[str]) -> "pd.DataFrame":
-    return classify_notes(notes, _WORKER["model"])
+def _worker_call(func, item):
+    return func(_WORKER["model"], item)
+
+
+def _classify_task(model: "ReasonModel", notes: list[str]) -> "pd.DataFrame":
+    return classify_notes(notes, model)
 
 
 @dataclass
@@ -64,6 +89,7 @@ class ReasonModel:
     threshold: float = 0.5
     card: dict = field(default_factory=dict)
     _pool: object = field(default=None, repr=False, compare=False)
+    _predictions: dict = field(default_factory=dict, repr=False, compare=False)  # see _predict
     _jobs: int = field(default=1, repr=False, compare=False)
 
     @property
@@ -80,7 +106,7 @@ class ReasonModel:
         if not notes:
             return np.zeros((0, len(self.labels))), np.array([], dtype=object)
         if self._pool is None or len(notes) < PARALLEL_MIN:
-            return _predict(self.pipeline, notes)
+            return _predict(self.pipeline, notes, self._predictions)
         size = -(-len(notes) // self._jobs)
         parts = self._pool.map(_worker_predict, [notes[i : i + size] for i in range(0, len(notes), size)])
         return np.vstack([p for p, _ in parts]), np.concatenate([lg for _, lg in parts])
@@ -97,7 +123,12 @@ class ReasonModel:
             yield self
             return
         _predict(self.pipeline, ["kein Budget", "no budget"])  # load spaCy tables before forking
-        pool = multiprocessing.get_context("fork").Pool(n_jobs, initializer=_init_worker, initargs=(self,))
+        gc.collect()
+        gc.freeze()  # the model's objects leave the collector's view: no worker copies their pages by collecting them
+        try:
+            pool = multiprocessing.get_context("fork").Pool(n_jobs, initializer=_init_worker, initargs=(self,))
+        finally:
+            gc.unfreeze()
         self._pool, self._jobs = pool, n_jobs
         try:
             yield self
@@ -113,19 +144,33 @@ class ReasonModel:
         reads and writes; at most one batch per worker (plus one) is in flight, so memory stays
         bounded however long the stream.
         """
-        if self._pool is None:
+        keys: deque = deque()
+
+        def notes_only():
             for key, notes in batches:
-                yield key, classify_notes(notes, self)
+                keys.append(key)
+                yield notes
+
+        for predictions in self.map_stream(_classify_task, notes_only()):
+            yield keys.popleft(), predictions
+
+    def map_stream(self, func, items: Iterable) -> Iterator:
+        """``func(model, item)`` for each item, in order: in the worker processes inside
+        :meth:`workers` (``func`` must be a module-level function), else here.
+
+        At most one item per worker (plus one) is in flight, so memory stays bounded.
+        """
+        if self._pool is None:
+            for item in items:
+                yield func(self, item)
             return
         pending: deque = deque()
-        for key, notes in batches:
-            pending.append((key, self._pool.apply_async(_worker_classify, (notes,))))
+        for item in items:
+            pending.append(self._pool.apply_async(_worker_call, (func, item)))
             if len(pending) > self._jobs:
-                done_key, result = pending.popleft()
-                yield done_key, result.get()
+                yield pending.popleft().get()
         while pending:
-            done_key, result = pending.popleft()
-            yield done_key, result.get()
+            yield pending.popleft().get()
 
     def classify_one(self, note: str) -> dict:
         """One note's ``reason, confidence, reason_2, weak, needs_review, challenge, note_lang`` as a dict.

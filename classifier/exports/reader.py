@@ -153,7 +153,7 @@ def open_table(path: Path, name: str, chunksize: int | None, sheet: str | None, 
 
 
 def open_export(source: Source, *, roles: dict[str, str | None] | None = None, require_note: bool = True,
-                chunksize: int | None = 50_000, sheet: str | None = None, repair: bool = False,
+                chunksize: int | None = 10_000, sheet: str | None = None, repair: bool = False,
                 rejection_statuses: Collection[str] | None = None) -> ExportReader:
     """Open an export for streaming: sniff, find the header, detect roles on the first chunk.
 

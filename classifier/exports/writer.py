@@ -176,15 +176,37 @@ class TableWriter:
             self._book = Workbook(write_only=True)
             self._sheet = self._book.create_sheet("export")
 
-    def write(self, chunk: pd.DataFrame) -> None:
-        """Append rows; the first chunk fixes the columns."""
-        columns = [str(c) for c in chunk.columns]
+    @property
+    def text_rows(self) -> bool:
+        """Whether rows can come as CSV/TSV text made by :func:`csv_text` (see :meth:`write_text`)."""
+        return self.format in ("csv", "tsv")
+
+    @property
+    def separator(self) -> str:
+        return "\t" if self.format == "tsv" else ","
+
+    def _check_columns(self, columns: list[str], rows: int) -> bool:
+        """Record the columns (the first chunk fixes them) and the row count; whether this is the first chunk."""
         first = self._columns is None
         if first:
             self._columns = columns
         elif columns != self._columns:
             raise ValueError(f"chunk columns {columns} differ from the first chunk's {self._columns}")
-        self._rows += len(chunk)
+        self._rows += rows
+        return first
+
+    def write_text(self, text: str, columns: list[str], rows: int) -> None:
+        """Append ``rows`` rows already written as text by ``csv_text(chunk, header=False, sep=self.separator)``
+        (e.g. in a worker process); the header comes from ``columns`` on the first call."""
+        if not self.text_rows:
+            raise ValueError(f"{self.format} output takes data frames, not CSV text")
+        if self._check_columns([str(c) for c in columns], rows):
+            self._emit(csv_text(pd.DataFrame(columns=columns), header=True, sep=self.separator))
+        self._emit(text)
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        """Append rows; the first chunk fixes the columns."""
+        first = self._check_columns([str(c) for c in chunk.columns], len(chunk))
         if self.format in ("csv", "tsv"):
             self._emit(csv_text(chunk, header=first, sep="\t" if self.format == "tsv" else ","))
         elif self.format == "jsonl":
