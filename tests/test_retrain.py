@@ -130,7 +130,11 @@ def test_review_queue_output_can_be_corrected_and_trained_on(tmp_path, company_f
 def test_audit_cli_keeps_ids_and_ranks_flipped_labels(tmp_path):
     from training.corpus import load_corpus
 
-    notes = load_corpus().sample(600, random_state=1)[["text", "label"]].reset_index(drop=True)
+    corpus = load_corpus()
+    # Rep notes of round 1, the corpus this floor was set on: later rounds add deliberately hard,
+    # contrastive notes whose true labels a 600-note model also disputes (they are not flipped).
+    corpus = corpus[corpus["source"].str.match(r"train_0[1-6]")]
+    notes = corpus.sample(600, random_state=1)[["text", "label"]].reset_index(drop=True)
     notes.insert(0, "Lead ID", [f"L{i:04d}" for i in range(len(notes))])
     flipped = notes.index[:30]
     notes.loc[flipped, "label"] = notes.loc[flipped, "label"].map(lambda l: "other" if l != "other" else "no_need")
