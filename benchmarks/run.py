@@ -135,6 +135,18 @@ def work_tokenizer_part(src: str, column: str, part: str, parts: str) -> None:
     emit({"notes": len(notes), "seconds": time.perf_counter() - t0, "tokens": n_tokens})
 
 
+def work_read(src: str) -> None:
+    """Read a whole export with the tool's reader (sniffing, roles, checks), as every command does."""
+    t0 = time.perf_counter()
+    from classifier.exports import open_export
+
+    rows = 0
+    with open_export(src) as reader:
+        for chunk in reader:
+            rows += len(chunk.frame)
+    emit({"rows": rows, "seconds": time.perf_counter() - t0})
+
+
 def work_train(cv: str) -> None:
     """train_model on the full corpus (``cv`` folds of cross-validation first, as ``train`` does)."""
     import pandas as pd
@@ -148,7 +160,7 @@ def work_train(cv: str) -> None:
 
 
 WORKERS = {"classify_api": work_classify_api, "preprocess": work_preprocess, "tokenizer": work_tokenizer,
-           "tokenizer_part": work_tokenizer_part, "train": work_train}
+           "tokenizer_part": work_tokenizer_part, "train": work_train, "read": work_read}
 
 
 # ---------------------------------------------------------------- measurements (parent)
@@ -229,7 +241,9 @@ def measure_ceiling(args) -> None:
         src = ensure_export(args.rows, mode)
         procs = [subprocess.Popen(worker("tokenizer_part", str(src), NOTE_COLUMN, str(i), str(cores)), cwd=REPO,
                                   stdout=subprocess.PIPE, text=True) for i in range(cores)]
-        parts = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
+        outputs = [p.communicate()[0] for p in procs]
+        parts = [json.loads(next(line[len(harness.RESULT_PREFIX):] for line in out.splitlines()[::-1]
+                                 if line.startswith(harness.RESULT_PREFIX))) for out in outputs]
         ceiling_s = max(part["seconds"] for part in parts)
         runs = [run_measured(e2e_command("cli", src, DATA / f"out_{mode}.csv", 0, 0)) for _ in range(args.runs)]
         walls = [r["wall_s"] for r in runs]
@@ -247,6 +261,36 @@ def measure_ceiling(args) -> None:
             f"({result['tokenizer_notes_per_s']:,.0f} notes/s); CLI classify median {wall:.1f} s "
             f"({result['cli_notes_per_s']:,.0f} notes/s, runs {', '.join(f'{w:.1f}' for w in walls)}); "
             f"{result['ratio']:.2f} of the ceiling; peak tree PSS {result['peak_tree_pss_mb']['median']:.0f} MB")
+
+
+def ensure_xlsx(rows: int) -> Path:
+    """An XLSX copy of the first ``rows`` rows of the stamped export (openpyxl, write-only)."""
+    import csv
+
+    from openpyxl import Workbook
+
+    path = DATA / f"export_stamped_{human(rows)}.xlsx"
+    if not path.exists():
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Leads")
+        with ensure_export(1_000_000, "stamped").open(encoding="utf-8", newline="") as fh:
+            for i, row in enumerate(csv.reader(fh)):
+                if i > rows:
+                    break
+                sheet.append(row)
+        book.save(path)
+    return path
+
+
+def measure_read(args) -> None:
+    """Reading a 100k-row XLSX and the same rows as CSV: the whole export through ``open_export``."""
+    xlsx = ensure_xlsx(args.rows)
+    for path in (xlsx,):
+        runs = [run_measured(worker("read", str(path))) for _ in range(args.runs)]
+        seconds = [r["result"]["seconds"] for r in runs]
+        save(f"read_{path.suffix[1:]}_{human(args.rows)}", {"kind": "read", "rows": args.rows, "format": path.suffix[1:],
+                                                           "seconds": summarise(seconds), "machine": machine_info()})
+        say(f"read {path.name}: median {summarise(seconds)['median']:.2f} s (runs {', '.join(f'{x:.2f}' for x in seconds)})")
 
 
 def measure_preprocess(args) -> None:
@@ -384,6 +428,10 @@ def main(argv=None) -> int:
     p.add_argument("--modes", nargs="+", choices=["unique", "stamped", "repeats"], default=["stamped", "unique", "repeats"])
     p.add_argument("--runs", type=int, default=3)
     p.set_defaults(func=measure_ceiling)
+    p = sub.add_parser("read", help="Reading a 100k-row XLSX export (open_export, all chunks).")
+    p.add_argument("--rows", type=int, default=100_000)
+    p.add_argument("--runs", type=int, default=3)
+    p.set_defaults(func=measure_read)
     p = sub.add_parser("preprocess", help="NotePreprocessor.transform alone, and spaCy's tokenizer for reference.")
     p.add_argument("--rows", type=int, default=100_000)
     p.add_argument("--modes", nargs="+", choices=["unique", "repeats"], default=["unique", "repeats"])
