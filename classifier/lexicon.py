@@ -497,7 +497,7 @@ def _compile():
 _EXACT, _PREFIXES, _PREFIX_LENGTHS, _INFIXES, _INFIX_LENGTHS = _compile()
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def word_concepts(lemma: str) -> tuple[str, ...]:
     """The concepts a folded lower-case lemma belongs to.
 

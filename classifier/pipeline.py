@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from classifier.preprocess import NotePreprocessor
 
-CACHE_LIMIT = 200_000  # distinct tokens remembered per cache: bounds memory on huge exports
+CACHE_LIMIT = 50_000  # distinct tokens remembered per cache: bounds memory on huge exports
 _CHAR_CACHE: dict[tuple[str, int, int], list[str]] = {}
 
 

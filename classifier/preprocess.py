@@ -25,7 +25,7 @@ from classifier.language import detect_language
 from classifier.normalize import clean, fold, mask
 
 LANGS = ("de", "en")
-CACHE_LIMIT = 200_000  # distinct tokens remembered per lemma cache
+CACHE_LIMIT = 50_000  # distinct tokens (or chunks) remembered per cache: bounds memory on huge exports
 _ATTRS = ["ORTH", "IS_PUNCT", "IS_SPACE"]
 MAX_CHARS = 2000
 
