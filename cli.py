@@ -77,6 +77,16 @@ model_option = click.option("--model", "model_dir", type=click.Path(file_okay=Fa
                             help="Model name or directory (default: $REJECTION_RADAR_MODEL, else your default model).")
 
 
+db_option = click.option("--db", metavar="PATH|URL", is_flag=False, flag_value="default", default=None,
+                         help="The rejection history: an SQLite file or SQLAlchemy URL; `--db` alone: the default file in the tool's folder.")
+
+
+def _history(db):
+    from classifier.history import History
+
+    return History(None if db in (None, "default") else db)
+
+
 def _load(model_dir):
     from classifier import load_model
 
@@ -370,7 +380,8 @@ def _analyse(export_path, roles, model_dir, picklist_map=None, by=()):
 
 
 @cli.command()
-@click.argument("export", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("export", type=click.Path(dir_okay=False, allow_dash=True), required=False)
+@db_option
 @click.option("--period", type=click.Choice(["week", "month", "quarter"]), default="month", show_default=True, help="Period for trends.")
 @click.option("--by", "by", multiple=True, metavar="owner|source|COL", help="Compare groups of this role or column (repeatable). Default: owner and source when detected.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only rejections on or after this date (YYYY-MM-DD).")
@@ -384,10 +395,11 @@ def _analyse(export_path, roles, model_dir, picklist_map=None, by=()):
 @click.option("--fail-on-alert", is_flag=True, help="Exit with code 3 when the report has alerts (for a scheduled job).")
 @model_option
 @role_options
-def report(export, period, by, since, until, fmt, output, lang, no_redact, picklist_map, min_n, fail_on_alert, model_dir, **kwargs):
+def report(export, db, period, by, since, until, fmt, output, lang, no_redact, picklist_map, min_n, fail_on_alert, model_dir, **kwargs):
     """Trends of rejection reasons, who and which sources drive weak rejections, and alerts.
 
-    EXPORT is a raw CRM export (classified on the fly) or the output of `classify`.
+    EXPORT is a raw CRM export (classified on the fly) or the output of `classify`; with --db
+    instead, every rejection ingested into the history, and whether challenged leads came back.
 
     \b
     Examples:
@@ -399,23 +411,33 @@ def report(export, period, by, since, until, fmt, output, lang, no_redact, pickl
 
     from classifier.errors import InputError
     from classifier.exports.writer import write_text
-    from classifier.reports import SUFFIXES, export_report, render
+    from classifier.reports import SUFFIXES, export_report, history_report, render
 
+    options = dict(period=period, by=tuple(by), lang=lang, since=since, until=until, min_n=min_n, redact_notes=not no_redact)
     try:
-        frame, model, source_export = _analyse(export, _roles(kwargs), model_dir, picklist_map, by=tuple(by))
-        result = export_report(frame, source_export, model, period=period, by=tuple(by), lang=lang, since=since, until=until,
-                               min_n=min_n, redact_notes=not no_redact)
+        if (export is None) == (db is None):
+            raise click.UsageError("give an EXPORT file or --db (the history), not both.")
+        if db is not None:
+            model = _load(model_dir)
+            with _history(db) as history:
+                result = history_report(history, model, **options)
+        else:
+            frame, model, source_export = _analyse(export, _roles(kwargs), model_dir, picklist_map, by=tuple(by))
+            result = export_report(frame, source_export, model, **options)
     except InputError as e:
+        if not str(e).startswith("--by"):
+            raise
         raise click.BadParameter(str(e), param_hint="--by") from e
     fmt = fmt or (SUFFIXES.get(Path(output).suffix.lower(), "table") if output else "table")
-    write_text(render(result, fmt, model.taxonomy, color=output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")), output, forbid=[export])
+    write_text(render(result, fmt, model.taxonomy, color=output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")), output, forbid=[e for e in [export] if e])
     _notice(*([f"report written to {output}"] if output else []))
     if fail_on_alert and result["alerts"]:
         sys.exit(3)
 
 
 @cli.command()
-@click.argument("export", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("export", type=click.Path(dir_okay=False, allow_dash=True), required=False)
+@db_option
 @output_option()
 @click.option("--owner", help="Only this owner's rejections.")
 @click.option("--source", help="Only leads from this source.")
@@ -424,7 +446,7 @@ def report(export, period, by, since, until, fmt, output, lang, no_redact, pickl
 @click.option("--redact", is_flag=True, help="Mask e-mail addresses and phone numbers in notes.")
 @model_option
 @role_options
-def challenge(export, output, owner, source, since, min_confidence, redact, model_dir, **kwargs):
+def challenge(export, db, output, owner, source, since, min_confidence, redact, model_dir, **kwargs):
     """The weak rejections to reopen, newest first, each with the question the rep should have asked.
 
     For too_early and bad_timing notes that name a time ("Q3", "nächstes Jahr", "ab März"),
@@ -438,10 +460,74 @@ def challenge(export, output, owner, source, since, min_confidence, redact, mode
     from classifier.exports import write_table
     from classifier.reports import challenge_list
 
-    frame, model, _ = _analyse(export, _roles(kwargs), model_dir)
+    if (export is None) == (db is None):
+        raise click.UsageError("give an EXPORT file or --db (the history), not both.")
+    history = _history(db) if db is not None else None
+    frame, model = (history.frame(), _load(model_dir)) if history else _analyse(export, _roles(kwargs), model_dir)[:2]
     leads = challenge_list(frame, model.taxonomy, owner=owner, source=source, since=since, min_confidence=min_confidence, redact_notes=redact)
-    write_table(leads, output, forbid=[export])
+    write_table(leads, output, forbid=[e for e in [export] if e])
+    if history:  # what is on a challenge list, and since when, is what the outcome section compares
+        _notice(f"recorded {history.record_challenges(leads['id'])} newly challenged leads in the history")
+        history.close()
     _notice(f"{len(leads)} weak rejections to challenge" + (f" written to {output}" if output else ""))
+
+
+@cli.command()
+@click.argument("export", type=click.Path(exists=True, dir_okay=False))
+@db_option
+@model_option
+@role_options
+def ingest(export, db, model_dir, **kwargs):
+    """Classify an export (or reuse a classified one) and store its rejections in the history.
+
+    Re-ingesting the same file changes nothing; a later export updates the leads it names and
+    records leads that came back (reopened or converted). Then `report --db`, `challenge --db`.
+    """
+    from classifier.history import ingest_export
+
+    model = _load(model_dir)
+    with _history(db) as history, click.progressbar(length=0, label="ingesting", file=sys.stderr) as bar:
+        done = ingest_export(history, export, model, roles=_roles(kwargs), progress=bar.update)
+        total = history.counts()
+    if done.already:
+        _notice(f"{export} was ingested before; nothing changed ({total['leads']} leads in {history.where})")
+    else:
+        _notice(f"{export}: {done.new} new and {done.updated} updated rejections, {done.outcomes} leads came back; "
+                f"{total['leads']} leads from {total['exports']} exports in {history.where}")
+
+
+@cli.command()
+@db_option
+@model_option
+def reclassify(db, model_dir):
+    """Relabel every note in the history with the current model, so trends never mix two models."""
+    model = _load(model_dir)
+    with _history(db or "default") as history:
+        notes, changed = history.reclassify(model)
+    _notice(f"relabelled {notes} notes with the model of {model.card.get('created', '?')[:10]}; {changed} labels changed")
+
+
+@cli.command()
+@db_option
+@click.option("--lead", help="Forget this lead's note and owner.")
+@click.option("--older-than", metavar="24m|2y", help="Forget notes and owners of rejections older than this (months or years).")
+def forget(db, lead, older_than):
+    """Delete notes and personal fields from the history for good; counts and reasons stay."""
+    import datetime as dt
+
+    if (lead is None) == (older_than is None):
+        raise click.UsageError("give --lead ID or --older-than 24m (months) / 2y (years).")
+    cutoff = None
+    if older_than:
+        number, unit = older_than[:-1], older_than[-1:].lower()
+        if not number.isdigit() or unit not in "my":
+            raise click.BadParameter(f"{older_than!r}: write a number of months or years, e.g. 24m or 2y", param_hint="--older-than")
+        months = int(number) * (12 if unit == "y" else 1)
+        today = dt.date.today()
+        cutoff = dt.date(today.year - (months - today.month + 12) // 12, (today.month - months - 1) % 12 + 1, 1)
+    with _history(db or "default") as history:
+        done = history.forget(lead=lead, older_than=cutoff)
+    _notice(f"forgot the notes and owners of {done} leads" + (f" rejected before {cutoff}" if cutoff else ""))
 
 
 if __name__ == "__main__":

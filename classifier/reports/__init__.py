@@ -18,6 +18,7 @@ from classifier.reports.builders import (
     challenge_list,
     export_report,
     group_columns,
+    history_report,
     read_picklist_map,
 )
 from classifier.reports.rendering import to_html, to_markdown, to_table
@@ -40,4 +41,4 @@ def render(result: dict, fmt: str, taxonomy: Taxonomy, *, color: bool = False) -
     raise ValueError(f"Got format {fmt!r} but expected one of {FORMATS}.")
 
 
-__all__ = ["FORMATS", "SUFFIXES", "analyse_export", "analyse_stream", "build_report", "challenge_list", "export_report", "group_columns", "read_picklist_map", "render"]
+__all__ = ["FORMATS", "SUFFIXES", "analyse_export", "analyse_stream", "build_report", "challenge_list", "export_report", "group_columns", "history_report", "read_picklist_map", "render"]

@@ -163,7 +163,7 @@ def challenge_list(
     if since is not None:
         rows = filter_period(rows, since=since)
     rows = rows[rows["confidence"].astype(float) >= min_confidence]
-    rows = rows.sort_values("date", ascending=False, na_position="last", kind="stable")
+    rows = rows.sort_values(["date", "id"], ascending=[False, True], na_position="last", kind="stable")
     if limit is not None:
         rows = rows.head(limit)
     notes = rows["note"].map(clean)
@@ -334,3 +334,23 @@ def export_report(
         frame, model.taxonomy, period=period, by=groups, lang=lang, since=since, until=until,
         rules=AlertRules(min_n=min_n), model_card=model.card, redact_notes=redact_notes, drift=drift,
     )
+
+
+def history_report(history, model: ReasonModel, *, period: str = "month", by: tuple[str, ...] = (), lang: str = "en",
+                   since=None, until=None, min_n: int = 30, redact_notes: bool = True) -> dict:
+    """:func:`export_report` over every rejection in a :class:`~classifier.history.History`, with the
+    outcome section (:func:`~classifier.reports.outcomes.outcome_section`): did challenged leads come back?"""
+    from classifier.drift import drift_check
+    from classifier.reports.outcomes import outcome_section
+
+    frame = history.frame()
+    groups = tuple(g for g in (by or ("owner", "source")) if g in ("owner", "source"))
+    if set(by) - {"owner", "source"}:
+        raise InputError(f"--by {', '.join(sorted(set(by) - {'owner', 'source'}))}: the history keeps owner and source only")
+    drift = drift_check(model, frame["note"].tolist(), float(frame["needs_review"].mean() or 0.0)) if len(frame) else None
+    report = build_report(frame, model.taxonomy, period=period, by=groups, lang=lang, since=since, until=until,
+                          rules=AlertRules(min_n=min_n), model_card=model.card, redact_notes=redact_notes, drift=drift)
+    section, alerts = outcome_section(filter_period(frame, since, until), history.events_frame(), model.taxonomy, lang=lang, min_n=min_n)
+    report["outcomes"] = section
+    report["alerts"] += alerts
+    return report

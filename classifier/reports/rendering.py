@@ -25,6 +25,8 @@ WORDS = {
         "alerts": "Alerts",
         "no_alerts": "No statistically supported differences.",
         "no_dates": "no dates (no date column found)",
+        "outcomes": "Did challenging pay? (weak rejections, by reason)",
+        "outcome_head": ("Reason", "challenged", "came back", "converted", "not challenged", "came back"),
         "no_periods": "Empty: the export has no date column, so rejections cannot be put into periods. Name the column with --date-column.",
         "periods": "Reasons per period",
         "period": "Period",
@@ -63,6 +65,8 @@ WORDS = {
         "alerts": "Auffälligkeiten",
         "no_alerts": "Keine statistisch belegten Unterschiede.",
         "no_dates": "keine Daten (keine Datumsspalte gefunden)",
+        "outcomes": "Hat das Hinterfragen gelohnt? (schwache Absagen, je Grund)",
+        "outcome_head": ("Grund", "hinterfragt", "zurück", "gewonnen", "nicht hinterfragt", "zurück"),
         "no_periods": "Leer: Der Export hat keine Datumsspalte, daher lassen sich die Absagen keinem Zeitraum zuordnen. Nennen Sie die Spalte mit --date-column.",
         "periods": "Gründe je Zeitraum",
         "period": "Zeitraum",
@@ -130,6 +134,14 @@ def drift_hint(report: dict) -> str | None:
     )
 
 
+def _outcome_rows(report: dict, taxonomy: Taxonomy) -> list[tuple[str, ...]]:
+    """The outcome section's rows (history reports only): reason, challenged, back, converted, not challenged, back."""
+    lang = report["overview"]["lang"]
+    return [(taxonomy.title(r["name"], lang), count(r["challenged"], lang), count(r["came_back"], lang), count(r["converted"], lang),
+             count(r["not_challenged"], lang), count(r["not_challenged_came_back"], lang))
+            for r in report.get("outcomes", {}).get("by_reason", [])]
+
+
 def _undated(report: dict) -> bool:
     """Whether the period sections are empty because the export has no dates."""
     return not report["periods"] and not report["overview"]["date_from"]
@@ -163,6 +175,9 @@ def to_markdown(report: dict, taxonomy: Taxonomy) -> str:
             out += ["", f"## {w[key]}", "", f"| {w['name']} | n | {w['weak_share']} | {w['team']} | {w['top_reason']} |", "|---|---|---|---|---|"]
             for g in report[key]:
                 out.append(f"| {md(g['name'])} | {g['n']} | {percent(g['weak_share'], lang)} | {percent(g['baseline_weak_share'], lang)} | {md(_top_reason(g['shares'], taxonomy, lang))} |")
+    if _outcome_rows(report, taxonomy):
+        out += ["", f"## {w['outcomes']}", "", "| " + " | ".join(w["outcome_head"]) + " |", "|---" * 6 + "|"]
+        out += ["| " + " | ".join(md(c) for c in row) + " |" for row in _outcome_rows(report, taxonomy)]
     if report["challenge"]:
         out += ["", f"## {w['challenge']}", "", f"| {w['date']} | {w['owner']} | {w['note']} | {w['reason']} | {w['question']} |", "|---|---|---|---|---|"]
         for c in report["challenge"]:
@@ -227,6 +242,11 @@ def to_table(report: dict, taxonomy: Taxonomy, color: bool = False, width: int =
                 groups.add_row(t(g["name"]), count(g["n"], lang), percent(g["weak_share"], lang),
                                percent(g["baseline_weak_share"], lang), t(_top_reason(g["shares"], taxonomy, lang)))
             section(w[key], groups)
+    if _outcome_rows(report, taxonomy):
+        outcome = table(*w["outcome_head"], right=(1, 2, 3, 4, 5))
+        for row in _outcome_rows(report, taxonomy):
+            outcome.add_row(*(t(c) for c in row))
+        section(w["outcomes"], outcome)
     text = console.file.getvalue()
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
@@ -355,6 +375,10 @@ def to_html(report: dict, taxonomy: Taxonomy) -> str:
                     f"<td>{percent(g['baseline_weak_share'], lang)}</td><td>{e(_top_reason(g['shares'], taxonomy, lang))}</td></tr>"
                 )
             parts.append("</table>")
+    if _outcome_rows(report, taxonomy):
+        parts.append(f"<h2>{e(w['outcomes'])}</h2><table><tr>" + "".join(f"<th>{e(h)}</th>" for h in w["outcome_head"]) + "</tr>")
+        parts += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in _outcome_rows(report, taxonomy)]
+        parts.append("</table>")
     if report["challenge"]:
         parts.append(f"<h2>{e(w['challenge'])}</h2><table><tr><th>{e(w['date'])}</th><th>{e(w['owner'])}</th><th>{e(w['note'])}</th><th>{e(w['reason'])}</th><th>{e(w['question'])}</th><th>{e(w['follow_up'])}</th></tr>")
         for c in report["challenge"]:
