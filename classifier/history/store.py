@@ -153,7 +153,8 @@ class History:
         for start in range(0, len(rows), BATCH):
             part = rows[start:start + BATCH]
             have |= set(connection.execute(select(events.c.lead_key, events.c.kind).where(
-                events.c.lead_key.in_([r["lead_key"] for r in part]))).tuples())
+                events.c.lead_key.in_([r["lead_key"] for r in part]))).all())
+        have = {tuple(row) for row in have}
         new = [r for r in rows if (r["lead_key"], r["kind"]) not in have]
         for start in range(0, len(new), BATCH):
             connection.execute(insert(events), new[start:start + BATCH])
