@@ -293,6 +293,25 @@ def measure_read(args) -> None:
         say(f"read {path.name}: median {summarise(seconds)['median']:.2f} s (runs {', '.join(f'{x:.2f}' for x in seconds)})")
 
 
+def measure_history(args) -> None:
+    """`ingest` of a 1M-row export into a fresh SQLite history, then `report --db`: time, size, memory."""
+    src = ensure_export(args.rows, args.mode)
+    db = DATA / f"history_{args.mode}_{human(args.rows)}.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    ingest = run_measured([sys.executable, str(CLI), "ingest", str(src), "--db", str(db), "--text-column", NOTE_COLUMN])
+    size = sum(Path(str(db) + suffix).stat().st_size for suffix in ("", "-wal") if Path(str(db) + suffix).exists())
+    again = run_measured([sys.executable, str(CLI), "ingest", str(src), "--db", str(db), "--text-column", NOTE_COLUMN])
+    report_run = run_measured([sys.executable, str(CLI), "report", "--db", str(db), "-o", str(DATA / "history_report.json")])
+    result = {"kind": "history", "rows": args.rows, "mode": args.mode, "ingest_s": ingest["wall_s"],
+              "ingest_tree_pss_mb": ingest["peak_tree_pss_mb"], "db_mb": size / 1e6, "reingest_s": again["wall_s"],
+              "report_s": report_run["wall_s"], "report_peak_rss_mb": report_run["peak_rss_mb"], "machine": machine_info()}
+    save(f"history_{args.mode}_{human(args.rows)}", result)
+    say(f"ingest {args.rows:,} {args.mode} rows: {ingest['wall_s']:.1f} s, tree PSS {ingest['peak_tree_pss_mb']:.0f} MB, "
+        f"database {size / 1e6:.0f} MB; the same file again {again['wall_s']:.1f} s (nothing changes); "
+        f"report --db {report_run['wall_s']:.1f} s, peak RSS {report_run['peak_rss_mb']:.0f} MB")
+
+
 def measure_preprocess(args) -> None:
     for mode in args.modes:
         src = ensure_export(args.rows, mode)
@@ -428,6 +447,10 @@ def main(argv=None) -> int:
     p.add_argument("--modes", nargs="+", choices=["unique", "stamped", "repeats"], default=["stamped", "unique", "repeats"])
     p.add_argument("--runs", type=int, default=3)
     p.set_defaults(func=measure_ceiling)
+    p = sub.add_parser("history", help="ingest a 1M-row export into SQLite, re-ingest it, report --db.")
+    p.add_argument("--rows", type=int, default=1_000_000)
+    p.add_argument("--mode", choices=["unique", "stamped", "repeats"], default="stamped")
+    p.set_defaults(func=measure_history)
     p = sub.add_parser("read", help="Reading a 100k-row XLSX export (open_export, all chunks).")
     p.add_argument("--rows", type=int, default=100_000)
     p.add_argument("--runs", type=int, default=3)

@@ -25,7 +25,8 @@ from classifier.history.schema import events, exports, leads, prepare
 
 CONVERTED = frozenset(norm_value(v) for v in """converted, qualified, closed won, won, deal won, opportunity,
     sales qualified lead, sql, customer, konvertiert, qualifiziert, gewonnen, auftrag, kunde, verkaufschance""".split(","))
-BATCH = 5_000
+BATCH = 5_000  # rows per statement
+SLICE = 50_000  # rows of an export turned into database rows at a time
 
 
 def default_url() -> str:
@@ -100,8 +101,6 @@ class History:
         content was ingested before changes nothing.
         """
         result = IngestResult(export=name, rows=len(frame))
-        keys = lead_keys(frame)
-        rows = _rows(frame, keys, status, picklist)
         with self.engine.begin() as connection:
             if connection.execute(select(exports.c.id).where(exports.c.sha256 == sha256)).first():
                 result.already = True
@@ -109,33 +108,42 @@ class History:
             export_id = connection.execute(insert(exports).values(
                 name=name[:500], sha256=sha256, ingested_at=datetime.now(timezone.utc).replace(tzinfo=None),
                 rows=len(frame), model_version=version)).inserted_primary_key[0]
-            rejected = [r for r in rows if r["is_rejection"]]
-            latest = {r["lead_key"]: r for r in rejected}  # a lead twice in one export: its last row counts
-            known = self._known(connection, list(latest))
-            fields = lambda r: {k: r[k] for k in LEAD_FIELDS}  # noqa: E731
-            fresh = [dict(fields(r), lead_key=k, model_version=version, first_export=export_id, last_export=export_id,
-                          forgotten=False) for k, r in latest.items() if k not in known]
-            for start in range(0, len(fresh), BATCH):
-                connection.execute(insert(leads), fresh[start:start + BATCH])
-            changed = [dict(fields(r), key_=k, model_version=version, last_export=export_id) for k, r in latest.items() if k in known]
-            if changed:
-                statement = update(leads).where(leads.c.lead_key == _bind("key_")).values(
-                    {k: _bind(k) for k in [*LEAD_FIELDS, "model_version", "last_export"]})
-                for start in range(0, len(changed), BATCH):
-                    connection.execute(statement, changed[start:start + BATCH])
-            back = [r for r in rows if not r["is_rejection"]]
-            known_back = self._known(connection, list({r["lead_key"] for r in back}))
-            outcomes = []
-            for r in back:
-                if r["lead_key"] in known_back:
-                    kind = "converted" if norm_value(r["status"] or "") in CONVERTED else "reopened"
-                    outcomes.append({"lead_key": r["lead_key"], "kind": kind, "on_date": r["rejected_on"], "export_id": export_id})
-            result.outcomes = self._add_events(connection, outcomes)
-            if known_back:
-                statement = update(leads).where(leads.c.lead_key == _bind("key_")).values(status=_bind("status_"), last_export=export_id)
-                connection.execute(statement, [{"key_": r["lead_key"], "status_": r["status"]} for r in back if r["lead_key"] in known_back])
-        result.new, result.updated = len(fresh), len(changed)
+            for start in range(0, len(frame), SLICE):  # slices bound memory; a later row of a lead updates it
+                part = frame.iloc[start:start + SLICE]
+                rows = _rows(part, lead_keys(part), status, picklist)
+                self._store(connection, rows, export_id, version, result)
         return result
+
+    def _store(self, connection, rows: list[dict], export_id: int, version: str, result: IngestResult) -> None:
+        """Insert or update the rejections of ``rows``, record the outcomes of the others."""
+        latest = {r["lead_key"]: r for r in rows if r["is_rejection"]}  # a lead twice: its last row counts
+        known = self._known(connection, list(latest))
+        fields = lambda r: {k: r[k] for k in LEAD_FIELDS}  # noqa: E731
+        fresh = [dict(fields(r), lead_key=k, model_version=version, first_export=export_id, last_export=export_id,
+                      forgotten=False) for k, r in latest.items() if k not in known]
+        for start in range(0, len(fresh), BATCH):
+            connection.execute(insert(leads), fresh[start:start + BATCH])
+        changed = [dict(fields(r), key_=k, model_version=version, last_export=export_id) for k, r in latest.items() if k in known]
+        if changed:
+            statement = update(leads).where(leads.c.lead_key == _bind("key_")).values(
+                {k: _bind(k) for k in [*LEAD_FIELDS, "model_version", "last_export"]})
+            for start in range(0, len(changed), BATCH):
+                connection.execute(statement, changed[start:start + BATCH])
+        back = [r for r in rows if not r["is_rejection"]]
+        known_back = self._known(connection, list({r["lead_key"] for r in back}))
+        outcomes = [{"lead_key": r["lead_key"], "kind": "converted" if norm_value(r["status"] or "") in CONVERTED else "reopened",
+                     "on_date": r["rejected_on"], "export_id": export_id} for r in back if r["lead_key"] in known_back]
+        result.outcomes += self._add_events(connection, outcomes)
+        if known_back:
+            statement = update(leads).where(leads.c.lead_key == _bind("key_")).values(status=_bind("status_"), last_export=export_id)
+            connection.execute(statement, [{"key_": r["lead_key"], "status_": r["status"]} for r in back if r["lead_key"] in known_back])
+        result.new += len(fresh)
+        result.updated += len(changed)
+
+    def has_export(self, sha256: str) -> bool:
+        """Whether an export with this content was ingested before."""
+        with self.engine.connect() as connection:
+            return connection.execute(select(exports.c.id).where(exports.c.sha256 == sha256)).first() is not None
 
     def _known(self, connection, keys: list[str]) -> set[str]:
         found: set[str] = set()
@@ -302,6 +310,8 @@ def ingest_export(history: History, source, model, *, roles: dict | None = None,
     if not path.is_file():
         raise InputError(f"{source}: ingest needs an export file (not standard input): the file's checksum tells a re-ingest")
     sha = file_sha256(path)
+    if history.has_export(sha):  # checked again inside the ingest's transaction, for a concurrent ingest
+        return IngestResult(export=path.name, already=True)
     with open_export(path, roles=roles) as reader, model.workers():
         columns = [reader.roles.get(role) for role in ("status", "picklist")]
         frame = analyse_stream(reader, model, by=[c for c in columns if c], progress=progress)

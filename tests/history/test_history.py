@@ -183,3 +183,16 @@ def test_postgresql_history_gives_the_same_report(monthly, postgres_url, seed_mo
     assert history.counts()["leads"] == 600
     assert report(seed_model_dir, "--db", postgres_url)["overview"]["rejections"] == 600
     history.close()
+
+
+def test_reclassify_relabels_the_history_and_counts_the_changes(monthly, tmp_path, seed_model_dir):
+    db = tmp_path / "history.sqlite"
+    ingest(monthly[0][0], db, seed_model_dir)
+    before = History(db).frame().set_index("id")["reason"]
+    result = run("reclassify", "--db", db, "--model", seed_model_dir)
+    after = History(db).frame().set_index("id")["reason"]
+    changed = int((before != after.reindex(before.index)).sum())
+    assert result.exit_code == 0 and f"relabelled 200 notes" in result.stderr and f"; {changed} labels changed" in result.stderr
+    assert changed > 0  # the file's own labels were not the seed model's
+    with create_engine(f"sqlite:///{db}").connect() as connection:
+        assert connection.execute(text("SELECT COUNT(DISTINCT model_version) FROM leads")).scalar() == 1
