@@ -482,6 +482,10 @@ def ingest(export, db, model_dir, **kwargs):
 
     Re-ingesting the same file changes nothing; a later export updates the leads it names and
     records leads that came back (reopened or converted). Then `report --db`, `challenge --db`.
+
+    \b
+    Example:
+        rejection-radar ingest leads_2026_03.csv --db
     """
     from classifier.history import ingest_export
 
@@ -489,18 +493,21 @@ def ingest(export, db, model_dir, **kwargs):
     with _history(db) as history, click.progressbar(length=0, label="ingesting", file=sys.stderr) as bar:
         done = ingest_export(history, export, model, roles=_roles(kwargs), progress=bar.update)
         total = history.counts()
-    if done.already:
-        _notice(f"{export} was ingested before; nothing changed ({total['leads']} leads in {history.where})")
-    else:
-        _notice(f"{export}: {done.new} new and {done.updated} updated rejections, {done.outcomes} leads came back; "
-                f"{total['leads']} leads from {total['exports']} exports in {history.where}")
+    _notice(f"{export} was ingested before; nothing changed" if done.already else
+            f"{export}: {done.new} new and {done.updated} updated rejections, {done.outcomes} leads came back",
+            f"{total['leads']} leads from {total['exports']} exports in {history.where}")
 
 
 @cli.command()
 @db_option
 @model_option
 def reclassify(db, model_dir):
-    """Relabel every note in the history with the current model, so trends never mix two models."""
+    """Relabel every note in the history with the current model, so trends never mix two models.
+
+    \b
+    Example:
+        rejection-radar reclassify --db --model acme
+    """
     model = _load(model_dir)
     with _history(db or "default") as history:
         notes, changed = history.reclassify(model)
@@ -512,19 +519,17 @@ def reclassify(db, model_dir):
 @click.option("--lead", help="Forget this lead's note and owner.")
 @click.option("--older-than", metavar="24m|2y", help="Forget notes and owners of rejections older than this (months or years).")
 def forget(db, lead, older_than):
-    """Delete notes and personal fields from the history for good; counts and reasons stay."""
-    import datetime as dt
+    """Delete notes and personal fields from the history for good; counts and reasons stay.
 
+    \b
+    Examples:
+        rejection-radar forget --db --lead 00Q5e00000AbCdEFG
+        rejection-radar forget --db --older-than 24m
+    """
+    from classifier.history import retention_cutoff
     if (lead is None) == (older_than is None):
         raise click.UsageError("give --lead ID or --older-than 24m (months) / 2y (years).")
-    cutoff = None
-    if older_than:
-        number, unit = older_than[:-1], older_than[-1:].lower()
-        if not number.isdigit() or unit not in "my":
-            raise click.BadParameter(f"{older_than!r}: write a number of months or years, e.g. 24m or 2y", param_hint="--older-than")
-        months = int(number) * (12 if unit == "y" else 1)
-        today = dt.date.today()
-        cutoff = dt.date(today.year - (months - today.month + 12) // 12, (today.month - months - 1) % 12 + 1, 1)
+    cutoff = retention_cutoff(older_than) if older_than else None
     with _history(db or "default") as history:
         done = history.forget(lead=lead, older_than=cutoff)
     _notice(f"forgot the notes and owners of {done} leads" + (f" rejected before {cutoff}" if cutoff else ""))

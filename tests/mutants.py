@@ -315,6 +315,49 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
         ["tests/exports/test_reader.py::test_killed_run_leaves_no_partial_output",
          "tests/exports/test_reader.py::test_table_writer_streams_and_an_exception_leaves_nothing"],
     ),
+    # --- fast path, history, outcomes --------------------------------------------------------------------------
+    (
+        "bigrams_across_notes",  # a bigram from the last word of one note and the first of the next
+        "classifier/pipeline.py",
+        "        same_doc[ends[(ends >= 0) & (ends < len(first))]] = False\n",
+        "",
+        ["tests/test_fast_path.py::test_fast_vectorisers_equal_sklearn_transform"],
+    ),
+    (
+        "chunk_cache_ignores_language",  # one chunk cache for German and English: lemmas of the wrong table
+        "classifier/preprocess.py",
+        "    return _ChunkLemmas(lang)\n",
+        "    return _ChunkLemmas(\"de\")\n",
+        ["tests/test_fast_path.py::test_chunk_tokenisation_and_cue_scan_equal_the_plain_spacy_path"],
+    ),
+    (
+        "outcome_kind_swapped",  # converted leads recorded as reopened and the other way round
+        "classifier/history/store.py",
+        '"converted" if norm_value(r["status"] or "") in CONVERTED else "reopened"',
+        '"reopened" if norm_value(r["status"] or "") in CONVERTED else "converted"',
+        ["tests/history/test_history.py::test_report_finds_a_planted_outcome_with_its_numbers"],
+    ),
+    (
+        "forget_keeps_the_note",  # forget clears the owner only: the note stays in the database
+        "classifier/history/store.py",
+        ".values(note=None, owner=None, forgotten=True)",
+        ".values(owner=None, forgotten=True)",
+        ["tests/history/test_history.py::test_forget_removes_notes_for_good_and_keeps_the_counts"],
+    ),
+    (
+        "outcome_alert_without_test",  # every tested reason raises an outcome alert
+        "classifier/reports/outcomes.py",
+        "        if p < alpha:\n",
+        "        if p <= 1.0:\n",
+        ["tests/history/test_history.py::test_no_outcome_alert_without_a_planted_outcome"],
+    ),
+    (
+        "ingest_not_one_transaction",  # every slice committed on its own: a killed ingest leaves half an export
+        "classifier/history/store.py",
+        "                self._store(connection, rows, export_id, version, result)\n",
+        "                self._store(connection, rows, export_id, version, result)\n                connection.commit()\n",
+        ["tests/history/test_history.py::test_a_killed_ingest_leaves_the_database_as_it_was"],
+    ),
 ]
 
 # Records the node ids of failing tests (and collection errors) into $MUTANTS_FAILED_LOG.

@@ -5,6 +5,6 @@
 ...     history.counts()
 """
 
-from classifier.history.store import History, IngestResult, default_url, file_sha256, ingest_export, lead_keys, model_version
+from classifier.history.store import History, IngestResult, default_url, file_sha256, ingest_export, lead_keys, model_version, retention_cutoff
 
-__all__ = ["History", "IngestResult", "default_url", "file_sha256", "ingest_export", "lead_keys", "model_version"]
+__all__ = ["History", "IngestResult", "default_url", "file_sha256", "ingest_export", "lead_keys", "model_version", "retention_cutoff"]

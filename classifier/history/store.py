@@ -301,6 +301,21 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def retention_cutoff(text: str, today: date | None = None) -> date:
+    """The first day of the month ``text`` ("24m" months, "2y" years) before this month.
+
+    >>> retention_cutoff("24m", date(2026, 12, 2)), retention_cutoff("1y", date(2026, 1, 15))
+    (datetime.date(2024, 12, 1), datetime.date(2025, 1, 1))
+    """
+    number, unit = text[:-1], text[-1:].lower()
+    if not number.isdigit() or unit not in ("m", "y"):
+        raise InputError(f"--older-than {text!r}: write a number of months or years, e.g. 24m or 2y")
+    months = int(number) * (12 if unit == "y" else 1)
+    today = today or date.today()
+    total = today.year * 12 + today.month - 1 - months
+    return date(total // 12, total % 12 + 1, 1)
+
+
 def ingest_export(history: History, source, model, *, roles: dict | None = None, progress=None) -> IngestResult:
     """Read, classify (or reuse a classified file's columns) and store an export in ``history``."""
     from classifier.exports import open_export
