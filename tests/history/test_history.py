@@ -135,8 +135,8 @@ def test_a_killed_ingest_leaves_the_database_as_it_was(tmp_path, seed_model_dir)
                              "--text-column", "Description"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wal = Path(str(db) + "-wal")
     deadline = time.time() + 120
-    while time.time() < deadline and proc.poll() is None and not (wal.exists() and wal.stat().st_size > 200_000):
-        time.sleep(0.05)  # until the ingest's transaction is writing rows
+    while time.time() < deadline and proc.poll() is None and not (wal.exists() and wal.stat().st_size > 12_000_000):
+        time.sleep(0.02)  # until the transaction has written more than the first 50k-row slice (about 9 MB)
     assert proc.poll() is None, "the ingest ended before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
