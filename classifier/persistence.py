@@ -79,6 +79,7 @@ def library_versions() -> dict[str, str]:
 
 
 def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks (model files, and exports the history has seen)."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

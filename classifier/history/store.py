@@ -22,6 +22,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from classifier.errors import InputError
 from classifier.exports.vocabulary import norm_value
 from classifier.history.schema import events, exports, leads, prepare
+from classifier.persistence import file_sha256
 
 CONVERTED = frozenset(norm_value(v) for v in """converted, qualified, closed won, won, deal won, opportunity,
     sales qualified lead, sql, customer, konvertiert, qualifiziert, gewonnen, auftrag, kunde, verkaufschance""".split(","))
@@ -290,15 +291,6 @@ def _rows(frame: pd.DataFrame, keys: list[str], status: str | None, picklist: st
     }
     names = list(columns)
     return [dict(zip(names, values)) for values in zip(*columns.values())]
-
-
-def file_sha256(path: str | Path) -> str:
-    """Checksum of an export file: the same content is the same export."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def retention_cutoff(text: str, today: date | None = None) -> date:
