@@ -416,7 +416,7 @@ def report(export, db, period, by, since, until, fmt, output, lang, no_redact, p
     options = dict(period=period, by=tuple(by), lang=lang, since=since, until=until, min_n=min_n, redact_notes=not no_redact)
     try:
         if (export is None) == (db is None):
-            raise click.UsageError("give an EXPORT file or --db (the history), not both.")
+            raise click.UsageError("give either an EXPORT file or --db (the history).")
         if db is not None:
             model = _load(model_dir)
             with _history(db) as history:
@@ -461,7 +461,7 @@ def challenge(export, db, output, owner, source, since, min_confidence, redact, 
     from classifier.reports import challenge_list
 
     if (export is None) == (db is None):
-        raise click.UsageError("give an EXPORT file or --db (the history), not both.")
+        raise click.UsageError("give either an EXPORT file or --db (the history).")
     history = _history(db) if db is not None else None
     frame, model = (history.frame(), _load(model_dir)) if history else _analyse(export, _roles(kwargs), model_dir)[:2]
     leads = challenge_list(frame, model.taxonomy, owner=owner, source=source, since=since, min_confidence=min_confidence, redact_notes=redact)

@@ -103,7 +103,7 @@ def _overview_rows(report: dict) -> list[tuple[str, str]]:
     rows = [
         (w["rejections"], count(o["rejections"], lang)),
         (w["skipped"], count(o["skipped_not_rejections"], lang)),
-        (w["range"], f"{o['date_from']} – {o['date_to']}" if o["date_from"] else w["no_dates"]),
+        (w["range"], f"{o['date_from']} – {o['date_to']}" if o["date_from"] else w["no_dates"] if o["rejections"] else "–"),
         (w["weak"], percent(o["weak_share"], lang)),
         (w["review"], f"{count(o['needs_review'], lang)} ({percent(o['needs_review_share'], lang)})"),
         (w["model"], f"{model.get('created') or '?'} (held-out macro-F1 {model.get('heldout_macro_f1') or '?'})"),
@@ -144,7 +144,7 @@ def _outcome_rows(report: dict, taxonomy: Taxonomy) -> list[tuple[str, ...]]:
 
 def _undated(report: dict) -> bool:
     """Whether the period sections are empty because the export has no dates."""
-    return not report["periods"] and not report["overview"]["date_from"]
+    return not report["periods"] and not report["overview"]["date_from"] and report["overview"]["rejections"] > 0
 
 
 def _top_reason(shares: dict, taxonomy: Taxonomy, lang: str) -> str:
