@@ -5,7 +5,7 @@ Three views of the same path, on the same export (default: 100k unique notes):
 ``stages``
     Replays the classify path step by step with a clock around each step and no profiler
     overhead: CSV read, de-duplication, empty-note check, clean-up, placeholder regexes,
-    language detection, spaCy tokenizer, lemma lookups, cue matcher, the two TF-IDF
+    language detection, spaCy tokenizer per chunk with lemma lookups, cue phrases, the two TF-IDF
     vectorisers, calibrated-SVM predict, the output frame, CSV write. It checks that the replay
     gives the same preprocessed strings as ``NotePreprocessor.transform`` on a sample.
 ``cprofile``
@@ -72,14 +72,14 @@ def stages(src: Path, column: str) -> dict:
         from classifier.model import EMPTY_REASON
         from classifier.normalize import clean, is_empty_note, mask
         from classifier.lexicon import concept_tokens
-        from classifier.preprocess import LANGS, MAX_CHARS, NotePreprocessor, _cue_matcher, _lemmatiser, batch_cue_tokens, load_nlp
+        from classifier.preprocess import LANGS, MAX_CHARS, NotePreprocessor, _chunk_lemmas, _cue_phrases, _lemmatiser, cue_tokens, load_nlp
     with clock("load model (checksum + unpickle)"):
         model = load_model()
-    with clock("load spaCy (blank de/en + lookups) + cue matcher"):
+    with clock("load spaCy (blank de/en + lookups) + cue phrases"):
         for lang in LANGS:
             load_nlp(lang)
             _lemmatiser(lang)
-        _cue_matcher()
+        _cue_phrases()
     with clock("read CSV (pandas)"):
         frame = pd.read_csv(src, dtype=str, keep_default_na=False)
         notes = frame[column].tolist()
@@ -94,31 +94,20 @@ def stages(src: Path, column: str) -> dict:
         masked = [mask(c) for c in cleaned]
     with clock("detect_language"):
         langs = [detect_language(m) for m in masked]
-    tokens: list[list[str] | None] = [None] * len(todo)
-    docs = {}
-    with clock("spaCy tokenizer (tokenizer.pipe)"):
-        for lang in LANGS:
-            index = [i for i, lg in enumerate(langs) if lg == lang]
-            docs[lang] = (index, list(load_nlp(lang).tokenizer.pipe((masked[i] for i in index), batch_size=1000)))
-    with clock("token filter + lemma lookup (cached)"):
-        for lang in LANGS:
-            lemma = _lemmatiser(lang)
-            index, lang_docs = docs[lang]
-            strings = load_nlp(lang).vocab.strings
-            for i, doc in zip(index, lang_docs):
-                rows = doc.to_array(["ORTH", "IS_PUNCT", "IS_SPACE"]).tolist() if len(doc) else []
-                tokens[i] = [lemma.by_orth(o, strings) for o, punct, space in rows if not (punct or space)]
-    del docs
-    with clock("cue matcher (Doc + PhraseMatcher)"):
-        cues = [c for start in range(0, len(tokens), 1000) for c in batch_cue_tokens(tokens[start : start + 1000])]
+    with clock("spaCy tokenizer per distinct chunk + lemma lookup (cached)"):
+        tokens = [_chunk_lemmas(lang)(m) for m, lang in zip(masked, langs)]
+    with clock("cue phrases (scan indexed on the first lemma)"):
+        cues = [cue_tokens(t) for t in tokens]
     with clock("concept lexicon"):
         cues = [c + concept_tokens(t) for t, c in zip(tokens, cues)]
     with clock("join lemma strings"):
         prepared = [" ".join(t + c) for t, c in zip(tokens, cues)]
     check = NotePreprocessor().transform(todo[:2000]).tolist()
     same = sum(a == b for a, b in zip(check, prepared[:2000])) / max(1, len(check))
-    with clock("de-duplicate model inputs (np.unique)"):
-        unique_inputs, inverse = np.unique(np.array(prepared, dtype=str), return_inverse=True)
+    with clock("de-duplicate model inputs (dict)"):
+        position: dict[str, int] = {}
+        inverse = np.fromiter((position.setdefault(p, len(position)) for p in prepared), dtype=np.int64, count=len(prepared))
+        unique_inputs = list(position)
     features = model.pipeline.named_steps["features"]
     parts = []
     for name, vectoriser in features.transformer_list:
@@ -144,7 +133,7 @@ def stages(src: Path, column: str) -> dict:
         pd.concat([frame, out], axis=1).to_csv(DATA / "profile_out.csv", index=False)
     (DATA / "profile_out.csv").unlink()
     setup = ("import pandas, sklearn, classifier", "load model (checksum + unpickle)",
-             "load spaCy (blank de/en + lookups) + cue matcher")
+             "load spaCy (blank de/en + lookups) + cue phrases")
     work = {k: v for k, v in clock.stages.items() if k not in setup}
     total = sum(work.values())
     return {"rows": len(notes), "distinct": len(distinct), "setup_s": {k: clock.stages[k] for k in setup},
