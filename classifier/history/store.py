@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import and_, create_engine, delete, event, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from classifier.errors import InputError
 from classifier.exports.vocabulary import norm_value
@@ -78,7 +78,10 @@ class History:
                 self.engine = create_engine(url)
             with self.engine.begin() as connection:
                 prepare(connection, self.where)
-        except (ArgumentError, OperationalError) as exc:
+        except ImportError as exc:
+            raise InputError(f"cannot open the history database {self.where}: no driver for it ({exc.name or exc}); "
+                             "for PostgreSQL install psycopg (pip install 'psycopg[binary]')") from exc
+        except (ArgumentError, DatabaseError) as exc:
             raise InputError(f"cannot open the history database {self.where}: {str(exc).splitlines()[0][:200]}; "
                              "check --db (a file path or an SQLAlchemy URL such as postgresql+psycopg://user@host/db)") from exc
 

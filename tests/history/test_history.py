@@ -196,3 +196,16 @@ def test_reclassify_relabels_the_history_and_counts_the_changes(monthly, tmp_pat
     assert changed > 0  # the file's own labels were not the seed model's
     with create_engine(f"sqlite:///{db}").connect() as connection:
         assert connection.execute(text("SELECT COUNT(DISTINCT model_version) FROM leads")).scalar() == 1
+
+
+@pytest.mark.parametrize("kind", ["an export", "a folder", "an unknown database", "a missing driver"])
+def test_a_db_that_is_not_a_history_gets_a_clear_error_and_stays_untouched(tmp_path, seed_model_dir, kind):
+    export = write([lead_row(1, 1)], tmp_path / "leads.csv")
+    before = export.read_bytes()
+    db = {"an export": export, "a folder": tmp_path, "an unknown database": "foo://bar",
+          "a missing driver": "mysql://user@host/db"}[kind]
+    for args in (("report", "--db", db), ("ingest", export, "--db", db)):
+        result = run(*args, "--model", seed_model_dir)
+        assert result.exit_code == 1 and "cannot open the history database" in result.stderr, result.output
+        assert "Traceback" not in result.output
+    assert export.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["leads.csv"]
