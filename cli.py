@@ -509,7 +509,7 @@ def reclassify(db, model_dir):
         rejection-radar reclassify --db --model acme
     """
     model = _load(model_dir)
-    with _history(db or "default") as history:
+    with _history(db) as history:
         notes, changed = history.reclassify(model)
     _notice(f"relabelled {notes} notes with the model of {model.card.get('created', '?')[:10]}; {changed} labels changed")
 
@@ -530,7 +530,7 @@ def forget(db, lead, older_than):
     if (lead is None) == (older_than is None):
         raise click.UsageError("give --lead ID or --older-than 24m (months) / 2y (years).")
     cutoff = retention_cutoff(older_than) if older_than else None
-    with _history(db or "default") as history:
+    with _history(db) as history:
         done = history.forget(lead=lead, older_than=cutoff)
     _notice(f"forgot the notes and owners of {done} leads" + (f" rejected before {cutoff}" if cutoff else ""))
 

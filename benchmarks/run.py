@@ -254,13 +254,15 @@ def measure_ceiling(args) -> None:
             "cli_wall_s": summarise(walls), "cli_notes_per_s": args.rows / wall, "ratio": ceiling_s / wall,
             "peak_tree_pss_mb": summarise([r["peak_tree_pss_mb"] for r in runs]),
             "peak_rss_mb": summarise([r["peak_rss_mb"] for r in runs]), "machine": machine_info(),
+            "cpu_s": summarise([r["user_s"] + r["sys_s"] for r in runs]),  # the CLI and its reaped workers
         }
         save(f"ceiling_{mode}_{human(args.rows)}", result)
         (DATA / f"out_{mode}.csv").unlink(missing_ok=True)
         say(f"{mode} {args.rows:,}: tokenizer alone on {cores} cores {ceiling_s:.1f} s "
             f"({result['tokenizer_notes_per_s']:,.0f} notes/s); CLI classify median {wall:.1f} s "
             f"({result['cli_notes_per_s']:,.0f} notes/s, runs {', '.join(f'{w:.1f}' for w in walls)}); "
-            f"{result['ratio']:.2f} of the ceiling; peak tree PSS {result['peak_tree_pss_mb']['median']:.0f} MB")
+            f"{result['ratio']:.2f} of the ceiling; peak tree PSS {result['peak_tree_pss_mb']['median']:.0f} MB; "
+            f"{result['cpu_s']['median']:.0f} CPU-s (CLI and workers)")
 
 
 def ensure_xlsx(rows: int) -> Path:

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, create_engine, delete, event, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, create_engine, event, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from classifier.errors import InputError
 from classifier.exports.vocabulary import norm_value
 from classifier.history.schema import events, exports, leads, prepare
+from classifier.reports.builders import FRAME_COLUMNS
 from classifier.persistence import file_sha256
 
 CONVERTED = frozenset(norm_value(v) for v in """converted, qualified, closed won, won, deal won, opportunity,
@@ -129,8 +130,8 @@ class History:
             connection.execute(insert(leads), fresh[start:start + BATCH])
         changed = [dict(fields(r), key_=k, model_version=version, last_export=export_id) for k, r in latest.items() if k in known]
         if changed:
-            statement = update(leads).where(leads.c.lead_key == _bind("key_")).values(
-                {k: _bind(k) for k in [*LEAD_FIELDS, "model_version", "last_export"]})
+            statement = update(leads).where(leads.c.lead_key == bindparam("key_")).values(
+                {k: bindparam(k) for k in [*LEAD_FIELDS, "model_version", "last_export"]})
             for start in range(0, len(changed), BATCH):
                 connection.execute(statement, changed[start:start + BATCH])
         back = [r for r in rows if not r["is_rejection"]]
@@ -139,7 +140,7 @@ class History:
                      "on_date": r["rejected_on"], "export_id": export_id} for r in back if r["lead_key"] in known_back]
         result.outcomes += self._add_events(connection, outcomes)
         if known_back:
-            statement = update(leads).where(leads.c.lead_key == _bind("key_")).values(status=_bind("status_"), last_export=export_id)
+            statement = update(leads).where(leads.c.lead_key == bindparam("key_")).values(status=bindparam("status_"), last_export=export_id)
             connection.execute(statement, [{"key_": r["lead_key"], "status_": r["status"]} for r in back if r["lead_key"] in known_back])
         result.new += len(fresh)
         result.updated += len(changed)
@@ -197,7 +198,7 @@ class History:
         frame["is_rejection"] = True
         for column in ("weak", "needs_review"):
             frame[column] = frame[column].astype(bool)
-        return frame[["id", "date", "owner", "source", "note", "is_rejection", "reason", "confidence", "weak", "needs_review", "note_lang"]]
+        return frame[FRAME_COLUMNS]
 
     def events_frame(self) -> pd.DataFrame:
         """Every event: ``lead_key, kind, on_date``."""
@@ -220,9 +221,9 @@ class History:
         with self.engine.begin() as connection:
             stored = pd.read_sql(select(leads.c.lead_key, leads.c.note, leads.c.reason).where(leads.c.note.is_not(None)), connection)
             changed = 0
-            statement = update(leads).where(leads.c.lead_key == _bind("key_")).values(
-                reason=_bind("reason_"), confidence=_bind("confidence_"), weak=_bind("weak_"),
-                needs_review=_bind("needs_review_"), note_lang=_bind("note_lang_"), model_version=version)
+            statement = update(leads).where(leads.c.lead_key == bindparam("key_")).values(
+                reason=bindparam("reason_"), confidence=bindparam("confidence_"), weak=bindparam("weak_"),
+                needs_review=bindparam("needs_review_"), note_lang=bindparam("note_lang_"), model_version=version)
             for start in range(0, len(stored), BATCH * 4):
                 part = stored.iloc[start:start + BATCH * 4]
                 predicted = model.classify(part["note"].tolist())
@@ -252,12 +253,6 @@ class History:
 
 
 LEAD_FIELDS = ["note", "reason", "confidence", "weak", "needs_review", "note_lang", "rejected_on", "owner", "source", "status", "picklist"]
-
-
-def _bind(name: str):
-    from sqlalchemy import bindparam
-
-    return bindparam(name)
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

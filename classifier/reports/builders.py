@@ -12,7 +12,8 @@ from classifier.normalize import clean, redact
 from classifier.taxonomy import Taxonomy
 from classifier.reports.trends import AlertRules, find_alerts, group_profiles, latest_comparison, reason_mix
 
-FRAME_COLUMNS = ["id", "date", "owner", "source", "note", "reason", "confidence", "weak", "needs_review", "note_lang"]
+# The rejections frame every report and challenge list reads (rejections_frame, analyse_stream, History.frame).
+FRAME_COLUMNS = ["id", "date", "owner", "source", "note", "is_rejection", "reason", "confidence", "weak", "needs_review", "note_lang"]
 
 
 def rejections_frame(export, predictions: pd.DataFrame, picklist_labels: pd.Series | None = None) -> pd.DataFrame:
