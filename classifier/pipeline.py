@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -75,6 +76,28 @@ class CharNgrams:
         return [padded[i : i + n] for n in range(self.min_n, self.max_n + 1) for i in range(len(padded) - n + 1)]
 
 
+class Tokens(NamedTuple):
+    """Space-separated notes split once: distinct tokens, each position's token id and note row."""
+
+    distinct: list[str]
+    ids: np.ndarray
+    rows: np.ndarray
+    lengths: np.ndarray
+    n_docs: int
+
+
+def split_tokens(raw_documents) -> Tokens:
+    """Split preprocessed notes at spaces and number their distinct tokens (``pandas.factorize``)."""
+    import pandas as pd
+
+    docs = [doc.split() for doc in raw_documents]
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    flat = np.fromiter(itertools.chain.from_iterable(docs), dtype=object, count=int(lengths.sum()))
+    ids, distinct = pd.factorize(flat) if len(flat) else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object))
+    rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    return Tokens(distinct.tolist(), ids, rows, lengths, len(docs))
+
+
 _INDEX_CACHE: WeakKeyDictionary = WeakKeyDictionary()
 
 
@@ -101,23 +124,23 @@ class TokenTfidfVectorizer(TfidfVectorizer):
     def transform(self, raw_documents) -> sp.csr_matrix:
         """Tf-idf-weighted document-term matrix of ``raw_documents``, equal to ``TfidfVectorizer.transform``."""
         check_is_fitted(self, "vocabulary_")
-        words = self.analyzer is word_ngrams
-        if not words and not hasattr(self.analyzer, "token_grams"):
+        if not self.fast:
             return super().transform(raw_documents)
-        import pandas as pd
+        return self.transform_tokens(split_tokens(raw_documents))
 
-        docs = [doc.split() for doc in raw_documents]
-        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-        flat = np.fromiter(itertools.chain.from_iterable(docs), dtype=object, count=int(lengths.sum()))
-        ids, distinct = pd.factorize(flat) if len(flat) else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object))
-        local = distinct.tolist()
-        rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-        shape = (len(docs), len(self.vocabulary_))
-        if words:
-            counts = self._word_counts(local, ids, rows, lengths, shape)
+    @property
+    def fast(self) -> bool:
+        """Whether :meth:`transform_tokens` can vectorise this analyzer's features."""
+        return self.analyzer is word_ngrams or hasattr(self.analyzer, "token_grams")
+
+    def transform_tokens(self, tokens: "Tokens") -> sp.csr_matrix:
+        """:meth:`transform` of notes already split by :func:`split_tokens` (shared between vectorisers)."""
+        shape = (tokens.n_docs, len(self.vocabulary_))
+        if self.analyzer is word_ngrams:
+            counts = self._word_counts(tokens.distinct, tokens.ids, tokens.rows, tokens.lengths, shape)
         else:
-            tokens = sp.csr_matrix((np.ones(len(ids), dtype=self.dtype), (rows, ids)), shape=(len(docs), len(local)))
-            counts = (tokens @ self._token_matrix(local)).tocsr()  # no duplicates; unsorted indices are fine downstream
+            notes = sp.csr_matrix((np.ones(len(tokens.ids), dtype=self.dtype), (tokens.rows, tokens.ids)), shape=(tokens.n_docs, len(tokens.distinct)))
+            counts = (notes @ self._token_matrix(tokens.distinct)).tocsr()  # no duplicates; unsorted indices are fine downstream
         return self._tfidf.transform(counts.astype(self.dtype, copy=False), copy=False)
 
     def _cache(self) -> dict:

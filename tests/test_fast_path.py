@@ -65,3 +65,28 @@ def test_fast_vectorisers_equal_sklearn_transform(notes, seed_model):
         fast = vectoriser.transform(prepared)
         plain = TfidfVectorizer.transform(vectoriser, prepared)
         assert fast.shape == plain.shape and abs(fast - plain).max() < 1e-9, name
+
+
+def test_scorer_gives_sklearns_probabilities_and_labels(notes, seed_model):
+    from classifier.pipeline import after_preprocessing, preprocessor
+    from classifier.scoring import LinearScorer, predict_prepared
+
+    prepared = list(dict.fromkeys(preprocessor(seed_model.pipeline).transform(notes)))
+    rest = after_preprocessing(seed_model.pipeline)
+    assert LinearScorer.from_pipeline(rest) is not None  # the shipped shape takes the fast path
+    fast = predict_prepared(seed_model.pipeline, prepared)
+    plain = rest.predict_proba(prepared)
+    assert fast.shape == plain.shape and np.abs(fast - plain).max() < 1e-9
+    assert (fast.argmax(axis=1) == plain.argmax(axis=1)).all()
+
+
+def test_scorer_leaves_other_model_shapes_to_sklearn(seed_frame):
+    from classifier.pipeline import after_preprocessing, build_pipeline
+    from classifier.scoring import LinearScorer, predict_prepared
+
+    pipeline = build_pipeline(model="logreg").fit(seed_frame["text"], seed_frame["label"])
+    assert LinearScorer.from_pipeline(after_preprocessing(pipeline)) is None
+    notes = ["kein Budget", "call me next week"]
+    expected = pipeline.predict_proba(notes)
+    prepared = pipeline.named_steps["prep"].transform(notes).tolist()
+    assert np.allclose(predict_prepared(pipeline, prepared), expected)
