@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -65,13 +66,14 @@ def stages(src: Path, column: str) -> dict:
     with clock("import pandas, sklearn, classifier"):
         import numpy as np
         import pandas as pd
-        import scipy.sparse as sp
 
         from classifier import load_model
         from classifier.language import detect_language
         from classifier.model import EMPTY_REASON
         from classifier.normalize import clean, is_empty_note, mask
         from classifier.lexicon import concept_tokens
+        from classifier.pipeline import after_preprocessing, split_tokens, word_ngrams
+        from classifier.scoring import LinearScorer
         from classifier.preprocess import LANGS, MAX_CHARS, NotePreprocessor, _chunk_lemmas, _cue_phrases, _lemmatiser, cue_tokens, load_nlp
     with clock("load model (checksum + unpickle)"):
         model = load_model()
@@ -80,6 +82,7 @@ def stages(src: Path, column: str) -> dict:
             load_nlp(lang)
             _lemmatiser(lang)
         _cue_phrases()
+    gc.disable()  # as ReasonModel scores a batch: no cyclic collector (see classifier.model._collector_paused)
     with clock("read CSV (pandas)"):
         frame = pd.read_csv(src, dtype=str, keep_default_na=False)
         notes = frame[column].tolist()
@@ -108,15 +111,17 @@ def stages(src: Path, column: str) -> dict:
         position: dict[str, int] = {}
         inverse = np.fromiter((position.setdefault(p, len(position)) for p in prepared), dtype=np.int64, count=len(prepared))
         unique_inputs = list(position)
-    features = model.pipeline.named_steps["features"]
-    parts = []
-    for name, vectoriser in features.transformer_list:
-        with clock(f"TF-IDF {name} (transform)"):
-            parts.append(vectoriser.transform(unique_inputs))
-    with clock("sparse hstack"):
-        X = sp.hstack(parts).tocsr()
-    with clock("predict_proba (calibrated LinearSVC)"):
-        proba = model.pipeline.named_steps["clf"].predict_proba(X)[inverse]
+    scorer = LinearScorer.from_pipeline(after_preprocessing(model.pipeline))
+    with clock("split model inputs into tokens (once, both blocks)"):
+        split = split_tokens(unique_inputs)
+    decision = np.tile(scorer.intercept, (len(unique_inputs), 1))
+    for block, weight in zip(scorer.blocks, scorer.weights):
+        name = "words" if block.analyzer is word_ngrams else "chars"
+        with clock(f"TF-IDF {name} block x its weights"):
+            decision += block.transform_tokens(split) @ weight
+    with clock("sigmoid calibration"):
+        proba = np.column_stack([c.predict(d) for c, d in zip(scorer.calibrated.calibrators, decision.T)])
+        proba = (proba / proba.sum(axis=1, keepdims=True))[inverse]
     with clock("classify_notes: output frame (argsort, labels, challenge)"):
         labels = np.array(model.labels, dtype=object)
         order = np.argsort(-proba, axis=1)

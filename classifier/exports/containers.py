@@ -129,8 +129,7 @@ SPARSE_CELLS = 10_000_000  # a grid (rows x columns) this big must be at least h
 MAX_CELLS = 50_000_000  # any grid: about 2 GB once read; bigger sheets go by CSV, which streams
 _COLUMN_FIX = "delete the columns right of the table (or the stray cell far to the right) and save again, or export as CSV"
 _CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
-_ANY_REF = re.compile(rb'\sr="([A-Z]{1,3})[0-9]{1,7}"')  # only cells have a reference with letters
-_ROW_DIGITS = {d: re.compile(rb'\sr="[A-Z]{1,3}([0-9]{%d})"' % d) for d in range(1, 8)}
+_ANY_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')  # only cells have a reference with letters
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)((?:\s[^>]*?)?)(/?)>")
 _REF_ATTR = re.compile(rb'\br="([A-Z]{0,3})([0-9]{0,7})"')
@@ -231,11 +230,10 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str, precise: bool = False) ->
                 if not empty:
                     extent.add(int(row), column_number(letters))
         else:
-            refs = _ANY_REF.findall(block)  # column letters of every referenced cell (single letters are shared objects)
+            refs = _ANY_REF.findall(block)  # (column letters, row digits) of every referenced cell, one pass
             if refs:
-                columns = [column_number(c) for c in set(refs)]
-                digits = next(d for d in range(7, 0, -1) if _ROW_DIGITS[d].search(block))
-                bottom = max(map(int, _ROW_DIGITS[digits].findall(block)))  # only the longest row numbers
+                columns = [column_number(c) for c in {letters for letters, _ in refs}]
+                bottom = max(map(int, {row for _, row in refs}))  # cells of a row share its number: few ints
                 extent.add(1, min(columns))  # top row 1: an upper bound of the grid is enough here
                 extent.add(bottom, max(columns))
                 extent.cells += len(refs) - 2
