@@ -20,7 +20,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from classifier.cues import CUES
-from classifier.lexicon import concept_tokens, content_tokens
+from classifier.lexicon import NEGATIONS, concept_tokens, content_tokens, word_concepts
 from classifier.language import detect_language
 from classifier.normalize import clean, fold, mask
 
@@ -193,6 +193,53 @@ def cue_tokens(tokens: list[str]) -> list[str]:
     return sorted(found)
 
 
+class _CueScanner:
+    """:func:`cue_tokens` and :func:`~classifier.lexicon.concept_tokens` of a note in one pass.
+
+    What each lemma contributes (cue phrases starting with it, its concepts, whether it is a
+    negation) is looked up once and cached, so a note costs one dictionary look-up per token.
+    """
+
+    def __init__(self, cues: bool, concepts: bool, scope: int = 3):
+        self.cues, self.concepts, self.scope = cues, concepts, scope
+        self.cache: dict[str, tuple[tuple, tuple[str, ...], bool]] = {}
+
+    def _info(self, token: str) -> tuple[tuple, tuple[str, ...], bool]:
+        info = (
+            _cue_phrases().get(token, ()) if self.cues else (),
+            word_concepts(token) if self.concepts and token not in NEGATIONS else (),
+            self.concepts and token in NEGATIONS,
+        )
+        if len(self.cache) < CACHE_LIMIT:
+            self.cache[token] = info
+        return info
+
+    def __call__(self, tokens: list[str]) -> list[str]:
+        cues: set[str] = set()
+        about: set[str] = set()
+        negated: set[str] = set()
+        last_negation = -self.scope - 1
+        get = self.cache.get
+        for i, token in enumerate(tokens):
+            phrases, concepts, negation = get(token) or self._info(token)
+            for phrase, name in phrases:
+                if name not in cues and tuple(tokens[i : i + len(phrase)]) == phrase:
+                    cues.add(name)
+            if negation:
+                last_negation = i
+            elif concepts:
+                about.update(concepts)
+                if i - last_negation <= self.scope:
+                    negated.update(concepts)
+        found = sorted(f"cue_about_{c}" for c in about) + [f"cue_negated_{c}" for c in negated]
+        return sorted(cues) + sorted(found)
+
+
+@lru_cache(maxsize=None)
+def _cue_scanner(cues: bool, concepts: bool) -> _CueScanner:
+    return _CueScanner(cues, concepts)
+
+
 def _check_notes(X):
     """``X`` itself, unless it is a bare string (which would be read letter by letter)."""
     if isinstance(X, (str, bytes)):
@@ -251,11 +298,10 @@ class NotePreprocessor(TransformerMixin, BaseEstimator):
         masked = [mask(clean(n)[:MAX_CHARS]) for n in distinct]
         langs = [detect_language(m) for m in masked]
         result: list[str] = []
+        scan = _cue_scanner(bool(self.cues), bool(self.concepts))
         for m, lang in zip(masked, langs):
             tokens = _chunk_lemmas(lang)(m)
-            extra = cue_tokens(tokens) if self.cues else []
-            if self.concepts:
-                extra = extra + concept_tokens(tokens)
+            extra = scan(tokens)
             if self.function_words == "drop":
                 tokens = content_tokens(tokens)
             result.append(" ".join(tokens + extra))

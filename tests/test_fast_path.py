@@ -90,3 +90,15 @@ def test_scorer_leaves_other_model_shapes_to_sklearn(seed_frame):
     expected = pipeline.predict_proba(notes)
     prepared = pipeline.named_steps["prep"].transform(notes).tolist()
     assert np.allclose(predict_prepared(pipeline, prepared), expected)
+
+
+@pytest.mark.parametrize("cues,concepts", [(True, True), (True, False), (False, True)])
+def test_one_pass_cue_scan_equals_cue_and_concept_tokens(notes, cues, concepts):
+    from classifier.lexicon import concept_tokens
+    from classifier.preprocess import _cue_scanner
+
+    scan = _cue_scanner(cues, concepts)
+    tokens = [note_tokens(n) for n in notes] + [["kein", "budget", "und", "nicht", "der", "chef"], ["not", "a", "supplier"]]
+    expected = [(cue_tokens(t) if cues else []) + (concept_tokens(t) if concepts else []) for t in tokens]
+    assert [scan(t) for t in tokens] == expected
+    assert any("cue_negated_" in " ".join(e) for e in expected) == concepts  # negations do occur
