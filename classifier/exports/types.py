@@ -33,6 +33,7 @@ class Export:
     lines: pd.Series | None = None  # source line (CSV) or sheet row of each data row
     schema: Schema = field(default_factory=Schema, repr=False)
     _dates: pd.Series | None = field(default=None, repr=False)
+    _text: pd.Series | None = field(default=None, init=False, repr=False, compare=False)
 
     def _note(self) -> pd.Series:
         if "note" not in self.roles:
@@ -40,7 +41,12 @@ class Export:
         return self.frame[self.roles["note"]]
 
     def note_text(self) -> pd.Series:
-        """The note as plain text for the model: HTML converted, one leading apostrophe removed."""
+        """The note as plain text for the model: HTML converted, one leading apostrophe removed (computed once)."""
+        if self._text is None or not self._text.index.equals(self.frame.index):
+            self._text = self._note_text()
+        return self._text
+
+    def _note_text(self) -> pd.Series:
         notes = self._note().astype(object)
         html = notes.str.contains("[<&]", regex=True, na=False).astype(bool)
         if html.any():
@@ -53,7 +59,8 @@ class Export:
         text = self.note_text()
         short = text.str.len() <= 40
         out = text.str.fullmatch(r"[\W_]*", na=True).astype(bool)
-        out[short] = text[short].map(is_empty_note).astype(bool)
+        shorts = text[short]
+        out[short] = shorts.map({note: is_empty_note(note) for note in shorts.unique()}).astype(bool)  # each distinct note once
         return out
 
     def excel_damaged(self) -> pd.Series:
