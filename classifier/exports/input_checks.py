@@ -37,6 +37,43 @@ _EXCEL_CELL = 32767
 _MAX_IDS = 1_000_000  # distinct IDs remembered across chunks to count repeats
 
 
+class SeenKeys:
+    """The 64-bit hashes of values seen so far, as sorted numpy runs: 8 bytes per value.
+
+    Runs of equal size are merged (like a binary counter), so each value is re-sorted about
+    log2(n) times and a look-up searches a handful of runs. A set of the ID strings would
+    hold about 90 bytes per ID (90 MB at a million rows).
+
+    >>> seen = SeenKeys()
+    >>> seen.add(pd.Series(["a", "b"])); seen.contains(pd.Series(["b", "c"])).tolist(), len(seen)
+    ([True, False], 2)
+    """
+
+    def __init__(self):
+        self.runs: list[np.ndarray] = []
+
+    def __len__(self) -> int:
+        return sum(len(r) for r in self.runs)
+
+    @staticmethod
+    def keys(values: pd.Series) -> np.ndarray:
+        return pd.util.hash_pandas_object(values, index=False).to_numpy()
+
+    def contains(self, values: pd.Series) -> np.ndarray:
+        keys = self.keys(values)
+        found = np.zeros(len(keys), dtype=bool)
+        for run in self.runs:
+            at = np.searchsorted(run, keys).clip(max=len(run) - 1)
+            found |= run[at] == keys
+        return found
+
+    def add(self, values: pd.Series) -> None:
+        run = np.unique(self.keys(values))
+        while self.runs and len(self.runs[-1]) <= len(run):
+            run = np.union1d(self.runs.pop(), run)
+        self.runs.append(run)
+
+
 def fix_mojibake(text: str) -> str:
     """Undo UTF-8 text that was decoded as Windows-1252 (``MÃ¼ller`` -> ``Müller``), also twice over
     (``MÃƒÂ¼ller``) or via Latin-1; ftfy does the work, the project's own pass catches what it leaves.
@@ -78,7 +115,7 @@ class Checks:
         self.nul_lines: list[int] = []
         self.counts: Counter = Counter()
         self.status: Counter = Counter()
-        self.ids: set[str] = set()
+        self.ids = SeenKeys()
         self.examples: dict[str, list[str]] = {}
         self.mapping: RoleMap | None = None
         self.schema: Schema | None = None
@@ -189,11 +226,11 @@ class Checks:
                 self._count("scientific", ids[maybe].str.match(_SCIENTIFIC, na=False), ids[maybe], lines[maybe])
             filled = ids[ids != ""]
             dup = filled.duplicated()
-            if self.ids:
-                dup |= filled.map(self.ids.__contains__).astype(bool)
+            if self.ids.runs:
+                dup |= self.ids.contains(filled)
             self.counts["duplicate"] += int(dup.sum())
             if self.streaming and len(self.ids) < _MAX_IDS:
-                self.ids.update(filled.tolist())
+                self.ids.add(filled)
         if "date" in roles:
             values = frame[roles["date"]]
             bad = export.dates().isna() & (values.str.strip() != "")

@@ -477,3 +477,14 @@ def test_property_any_bytes_give_a_result_or_an_input_error(tmp_path, prefix, da
         assert "\n" not in str(error)
     else:
         assert all(isinstance(v, str) for v in export.frame.to_numpy().ravel())
+
+
+def test_ids_repeated_across_streamed_chunks_are_counted_once_each(tmp_path):
+    path = tmp_path / "repeats.csv"
+    ids = [str(i) for i in range(2_500)] + ["7", "1999", "2400", "2400"] + [str(i) for i in range(2_500, 3_000)]
+    path.write_text("ID,Lost reason\n" + "".join(f"{i},kein Budget\n" for i in ids), encoding="utf-8")
+    with open_export(path, chunksize=500) as reader:
+        for _ in reader:
+            pass
+        notices = reader.notices
+    assert any("4 rows repeat an ID" in n for n in notices), notices
