@@ -28,6 +28,7 @@ LANGS = ("de", "en")
 CACHE_LIMIT = 50_000  # distinct tokens (or chunks) remembered per cache: bounds memory on huge exports
 _ATTRS = ["ORTH", "IS_PUNCT", "IS_SPACE"]
 MAX_CHARS = 2000
+VOCAB_GROWTH = 50_000  # new strings a tokenizer may learn before a fresh one replaces it (bounds memory)
 
 
 @lru_cache(maxsize=None)
@@ -136,6 +137,7 @@ class _ChunkLemmas:
         self.tokenizer = load_nlp(lang).tokenizer
         self.lang = lang
         self.cache: dict[str, tuple[str, ...]] = {}
+        self.vocab_limit = len(self.tokenizer.vocab) + VOCAB_GROWTH
 
     def __call__(self, text: str) -> list[str]:
         out: list[str] = []
@@ -146,8 +148,18 @@ class _ChunkLemmas:
                 lemmas = tuple(_doc_lemmas(self.tokenizer(chunk), self.lang))
                 if len(cache) < CACHE_LIMIT:
                     cache[chunk] = lemmas
+                elif len(self.tokenizer.vocab) > self.vocab_limit:
+                    self._renew()
             out.extend(lemmas)
         return out
+
+    def _renew(self) -> None:
+        """Swap in a fresh tokenizer: spaCy's vocabulary keeps every string it ever saw, so on
+        millions of notes with names and typos it would grow without end. Tokens and lemmas do
+        not depend on what the vocabulary already holds."""
+        load_nlp.cache_clear()
+        self.tokenizer = load_nlp(self.lang).tokenizer
+        self.vocab_limit = len(self.tokenizer.vocab) + VOCAB_GROWTH
 
 
 @lru_cache(maxsize=None)

@@ -102,3 +102,28 @@ def test_one_pass_cue_scan_equals_cue_and_concept_tokens(notes, cues, concepts):
     expected = [(cue_tokens(t) if cues else []) + (concept_tokens(t) if concepts else []) for t in tokens]
     assert [scan(t) for t in tokens] == expected
     assert any("cue_negated_" in " ".join(e) for e in expected) == concepts  # negations do occur
+
+
+def test_tokenizer_vocabulary_stays_bounded_and_renewal_keeps_the_lemmas(notes, monkeypatch):
+    import classifier.preprocess as preprocess
+
+    monkeypatch.setattr(preprocess, "CACHE_LIMIT", 50)
+    monkeypatch.setattr(preprocess, "VOCAB_GROWTH", 300)
+    import spacy
+
+    masked = [mask(clean(n)[:MAX_CHARS]) for n in notes[:3000]]
+    plain = spacy.blank("de").tokenizer
+    expected = [_doc_lemmas(plain(m), "de") for m in masked]
+    load_nlp.cache_clear()
+    chunks = preprocess._ChunkLemmas("de")
+    base = len(chunks.tokenizer.vocab)
+    first = chunks.tokenizer
+    sizes = []
+    got = []
+    for m in masked:
+        got.append(chunks(m))
+        sizes.append(len(chunks.tokenizer.vocab))
+    assert chunks.tokenizer is not first  # renewed at least once
+    assert max(sizes) <= base + 300 + 100  # bounded (one note may add a few strings)
+    assert len(plain.vocab) > base + 1000  # without renewal it would have grown far beyond
+    assert got == expected
