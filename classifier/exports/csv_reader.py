@@ -37,7 +37,7 @@ csv.field_size_limit(2**31 - 1)
 CANDIDATES = (",", ";", "\t", "|")
 SINGLE = "\x1f"  # placeholder delimiter for one-column files
 NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-BLOCK = 1 << 22
+BLOCK = 1 << 20
 MAX_HEAD = 16 << 20  # the header row (with any lines above it) must fit in this much
 MAX_PADDED = 10_000_000  # rows x widest row: beyond this a row far wider than the header is refused
 _SEP_LINE = re.compile(r"^\s*sep=(.)\s*$", re.I)
