@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from classifier.errors import InputError
 from classifier.exports import Export, TableWriter, open_export, read_export, write_table
-from classifier.exports.sniff import utf8_stats
+from classifier.exports.sniff import _ODD_IN_WORD, utf8_stats
 
 DATA = Path(__file__).parents[1] / "data"
 _spec = importlib.util.spec_from_file_location("make_fixtures", DATA / "make_fixtures.py")
@@ -455,6 +455,9 @@ def test_property_random_tables_read_back_equal(tmp_path, table, encoding, delim
     data = text.getvalue().encode(encoding)
     if encoding == "cp1252":
         assume(utf8_stats(data)[1] == 0)  # bytes that also form valid UTF-8 ("Â\xa0") may be read as UTF-8
+        # Letter soup full of Windows-1252 tell-tales ("AAøŠA") reads as well in Windows-1250: the
+        # detector rightly may pick either; real notes are covered by the encoding tests.
+        assume(len(set(_ODD_IN_WORD.findall(data.decode("cp1252")))) < 2)
     path = tmp_path / "table.csv"
     path.write_bytes(data)
     export = read_export(path, require_note=False)
