@@ -169,14 +169,15 @@ def explain(model: ReasonModel, note: str, top: int = 6) -> dict:
     proba = after_preprocessing(model.pipeline).predict_proba([prepared])[0]
     order = np.argsort(-proba, kind="stable")
     reason, runner_up = int(order[0]), int(order[1])
-    ranked = sorted(contributions(model, prepared, reason, runner_up).items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = {p: round(float(w), 3) for p, w in contributions(model, prepared, reason, runner_up).items()}
+    ranked = sorted(((p, w) for p, w in shown.items() if w), key=lambda kv: (-kv[1], kv[0]))  # no "(+0.00)" lines
     return {
         "reason": model.labels[reason],
         "confidence": round(float(proba[reason]), 4),
         "runner_up": model.labels[runner_up],
         "runner_up_confidence": round(float(proba[runner_up]), 4),
-        "for": [(p, round(float(w), 3)) for p, w in ranked[:top] if w > 0],
-        "against": [(p, round(float(w), 3)) for p, w in ranked[::-1][:top] if w < 0],
+        "for": [(p, w) for p, w in ranked[:top] if w > 0],
+        "against": [(p, w) for p, w in ranked[::-1][:top] if w < 0],
         "note_lang": lang,
     }
 
