@@ -19,7 +19,10 @@ EMPTY = ["", "-", "n/a", None]
 
 @pytest.fixture(scope="module")
 def corpus():
-    return pd.read_csv(CORPUS, dtype=str, keep_default_na=False).sample(frac=1, random_state=0).reset_index(drop=True)
+    """Rep notes of round 1 (fixed: later corpus rounds must not change what these tests see), shuffled."""
+    corpus = pd.read_csv(CORPUS, dtype=str, keep_default_na=False)
+    corpus = corpus[corpus["source"].str.match(r"train_0[1-6]")]
+    return corpus.sample(frac=1, random_state=0).reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")
