@@ -30,7 +30,7 @@ PARALLEL_MIN = 8_000  # fewer distinct notes than this are classified in one pro
 _WORKER: dict = {}  # the model of a worker process, set by the pool's initializer (one per process)
 
 
-PREDICTION_CACHE = 50_000  # distinct notes whose probabilities a model remembers per process
+PREDICTION_CACHE = 20_000  # distinct notes whose probabilities a model remembers per process
 
 
 def _predict(pipeline: Pipeline, notes: list[str], cache: dict | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -28,7 +28,7 @@ LANGS = ("de", "en")
 CACHE_LIMIT = 50_000  # distinct tokens (or chunks) remembered per cache: bounds memory on huge exports
 _ATTRS = ["ORTH", "IS_PUNCT", "IS_SPACE"]
 MAX_CHARS = 2000
-VOCAB_GROWTH = 50_000  # new strings a tokenizer may learn before a fresh one replaces it (bounds memory)
+VOCAB_GROWTH = 20_000  # new strings a tokenizer may learn before a fresh one replaces it (bounds memory)
 
 
 @lru_cache(maxsize=None)
