@@ -71,10 +71,9 @@ def stages(src: Path, column: str) -> dict:
         from classifier.language import detect_language
         from classifier.model import EMPTY_REASON
         from classifier.normalize import clean, is_empty_note, mask
-        from classifier.lexicon import concept_tokens
         from classifier.pipeline import after_preprocessing, split_tokens, word_ngrams
         from classifier.scoring import LinearScorer
-        from classifier.preprocess import LANGS, MAX_CHARS, NotePreprocessor, _chunk_lemmas, _cue_phrases, _lemmatiser, cue_tokens, load_nlp
+        from classifier.preprocess import LANGS, MAX_CHARS, NotePreprocessor, _chunk_lemmas, _cue_phrases, _cue_scanner, _lemmatiser, load_nlp
     with clock("load model (checksum + unpickle)"):
         model = load_model()
     with clock("load spaCy (blank de/en + lookups) + cue phrases"):
@@ -99,10 +98,9 @@ def stages(src: Path, column: str) -> dict:
         langs = [detect_language(m) for m in masked]
     with clock("spaCy tokenizer per distinct chunk + lemma lookup (cached)"):
         tokens = [_chunk_lemmas(lang)(m) for m, lang in zip(masked, langs)]
-    with clock("cue phrases (scan indexed on the first lemma)"):
-        cues = [cue_tokens(t) for t in tokens]
-    with clock("concept lexicon"):
-        cues = [c + concept_tokens(t) for t, c in zip(tokens, cues)]
+    scan = _cue_scanner(True, True)
+    with clock("cue phrases and concept tokens (one pass, per-lemma cache)"):
+        cues = [scan(t) for t in tokens]
     with clock("join lemma strings"):
         prepared = [" ".join(t + c) for t, c in zip(tokens, cues)]
     check = NotePreprocessor().transform(todo[:2000]).tolist()
