@@ -331,6 +331,34 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
         ["tests/test_fast_path.py::test_chunk_tokenisation_and_cue_scan_equal_the_plain_spacy_path"],
     ),
     (
+        "scorer_forgets_intercept",  # the fast scorer adds no intercept: probabilities differ from sklearn's
+        "classifier/scoring.py",
+        "        scores = np.tile(self.intercept, (len(prepared), 1))\n",
+        "        scores = np.zeros((len(prepared), len(self.intercept)))\n",
+        ["tests/test_fast_path.py::test_scorer_gives_sklearns_probabilities_and_labels"],
+    ),
+    (
+        "negation_scope_shrunk",  # "kein ... Budget" three words apart no longer counts as negated
+        "classifier/preprocess.py",
+        "                if i - last_negation <= self.scope:\n",
+        "                if i - last_negation < self.scope:\n",
+        ["tests/test_fast_path.py::test_one_pass_cue_scan_equals_cue_and_concept_tokens"],
+    ),
+    (
+        "tokenizer_never_renewed",  # spaCy's vocabulary grows without bound on huge exports
+        "classifier/preprocess.py",
+        "                elif len(self.tokenizer.vocab) > self.vocab_limit:\n",
+        "                elif False:\n",
+        ["tests/test_fast_path.py::test_tokenizer_vocabulary_stays_bounded_and_renewal_keeps_the_lemmas"],
+    ),
+    (
+        "ids_forgotten_between_chunks",  # an ID repeated in a later chunk is not reported
+        "classifier/exports/input_checks.py",
+        "                self.ids.add(filled)\n",
+        "                pass\n",
+        ["tests/exports/test_reader.py::test_ids_repeated_across_streamed_chunks_are_counted_once_each"],
+    ),
+    (
         "outcome_kind_swapped",  # converted leads recorded as reopened and the other way round
         "classifier/history/store.py",
         '"converted" if norm_value(r["status"] or "") in CONVERTED else "reopened"',
