@@ -20,7 +20,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from classifier.cues import CUES
-from classifier.lexicon import NEGATIONS, concept_tokens, content_tokens, word_concepts
+from classifier.lexicon import NEGATIONS, content_tokens, word_concepts
 from classifier.language import detect_language
 from classifier.normalize import clean, fold, mask
 
@@ -154,7 +154,7 @@ class _ChunkLemmas:
                 lemmas = tuple(_doc_lemmas(self.tokenizer(chunk), self.lang))
                 if len(cache) < CACHE_LIMIT:
                     cache[chunk] = lemmas
-                elif len(self.tokenizer.vocab) > self.vocab_limit:
+                if len(self.tokenizer.vocab) > self.vocab_limit:
                     self._renew()
             out.extend(lemmas)
         return out
@@ -162,7 +162,8 @@ class _ChunkLemmas:
     def _renew(self) -> None:
         """Swap in a fresh tokenizer: spaCy's vocabulary keeps every string it ever saw, so on
         millions of notes with names and typos it would grow without end. Tokens and lemmas do
-        not depend on what the vocabulary already holds."""
+        not depend on what the vocabulary already holds. The cached pipelines are dropped too,
+        so that the old vocabulary can be freed."""
         load_nlp.cache_clear()
         self.tokenizer = load_nlp(self.lang).tokenizer
         self.vocab_limit = len(self.tokenizer.vocab) + VOCAB_GROWTH

@@ -347,8 +347,8 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
     (
         "tokenizer_never_renewed",  # spaCy's vocabulary grows without bound on huge exports
         "classifier/preprocess.py",
-        "                elif len(self.tokenizer.vocab) > self.vocab_limit:\n",
-        "                elif False:\n",
+        "                if len(self.tokenizer.vocab) > self.vocab_limit:\n",
+        "                if False:\n",
         ["tests/test_fast_path.py::test_tokenizer_vocabulary_stays_bounded_and_renewal_keeps_the_lemmas"],
     ),
     (
