@@ -10,6 +10,7 @@ Examples::
 
     python benchmarks/run.py ceiling            # 1M stamped/unique/repeats: CLI against spaCy's tokenizer ceiling
     python benchmarks/run.py e2e --rows 100000 1000000 --modes unique repeats
+    python benchmarks/run.py streamreport       # `report` on a 1M-row stamped export: wall, tree memory
     python benchmarks/run.py preprocess
     python benchmarks/run.py train
     python benchmarks/run.py coldstart --runs 7
@@ -295,6 +296,20 @@ def measure_read(args) -> None:
         say(f"read {path.name}: median {summarise(seconds)['median']:.2f} s (runs {', '.join(f'{x:.2f}' for x in seconds)})")
 
 
+def measure_streamreport(args) -> None:
+    """`cli.py report` on an N-row export (HTML out): wall seconds and peak tree PSS of the CLI and workers."""
+    src = ensure_export(args.rows, args.mode)
+    out = DATA / "streamreport.html"
+    runs = [run_measured([sys.executable, str(CLI), "report", str(src), "-o", str(out)]) for _ in range(args.runs)]
+    out.unlink(missing_ok=True)
+    result = {"kind": "streamreport", "rows": args.rows, "mode": args.mode,
+              "wall_s": summarise([r["wall_s"] for r in runs]),
+              "peak_tree_pss_mb": summarise([r["peak_tree_pss_mb"] for r in runs]), "machine": machine_info()}
+    save(f"streamreport_{args.mode}_{human(args.rows)}", result)
+    say(f"report on {args.rows:,} {args.mode} rows: median {result['wall_s']['median']:.1f} s, "
+        f"peak tree PSS {result['peak_tree_pss_mb']['median']:.0f} MB")
+
+
 def measure_history(args) -> None:
     """`ingest` of a 1M-row export into a fresh SQLite history, then `report --db`: time, size, memory."""
     src = ensure_export(args.rows, args.mode)
@@ -449,6 +464,11 @@ def main(argv=None) -> int:
     p.add_argument("--modes", nargs="+", choices=["unique", "stamped", "repeats"], default=["stamped", "unique", "repeats"])
     p.add_argument("--runs", type=int, default=3)
     p.set_defaults(func=measure_ceiling)
+    p = sub.add_parser("streamreport", help="`report` on a 1M-row export: wall and peak tree memory.")
+    p.add_argument("--rows", type=int, default=1_000_000)
+    p.add_argument("--mode", choices=["unique", "stamped", "repeats"], default="stamped")
+    p.add_argument("--runs", type=int, default=1)
+    p.set_defaults(func=measure_streamreport)
     p = sub.add_parser("history", help="ingest a 1M-row export into SQLite, re-ingest it, report --db.")
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--mode", choices=["unique", "stamped", "repeats"], default="stamped")
