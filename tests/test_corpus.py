@@ -146,3 +146,12 @@ def test_every_register_is_in_corpus_and_test_set():
         for register in ("rep_note", "buyer_quote", "formal", "summary"):
             for lang in ("de", "en"):
                 assert counts.get((register, lang), 0) >= 100, (name, register, lang)
+
+
+def test_check_against_a_reference_finds_near_copies_only_across_the_two_sets():
+    from training.check_corpus import close_to
+
+    texts = ["Kunde hat schon einen Anbieter", "Kunde hat schon einen Anbieter!", "kein Budget"]
+    reference = ["Der Kunde hat schon einen Anbieter.", "call me next week"]
+    found = close_to(texts, reference, 0.6)
+    assert {(a, b) for a, b, _ in found} == {(t, reference[0]) for t in texts[:2]}  # the pair inside texts is not reported
