@@ -118,8 +118,7 @@ def stages(src: Path, column: str) -> dict:
         with clock(f"TF-IDF {name} block x its weights"):
             decision += block.transform_tokens(split) @ weight
     with clock("sigmoid calibration"):
-        proba = np.column_stack([c.predict(d) for c, d in zip(scorer.calibrated.calibrators, decision.T)])
-        proba = (proba / proba.sum(axis=1, keepdims=True))[inverse]
+        proba = scorer.calibrate(decision)[inverse]
     with clock("classify_notes: output frame (argsort, labels, challenge)"):
         labels = np.array(model.labels, dtype=object)
         order = np.argsort(-proba, axis=1)

@@ -71,8 +71,11 @@ class LinearScorer:
 
     def predict_proba(self, prepared: list[str]) -> np.ndarray:
         """Calibrated probabilities as ``CalibratedClassifierCV.predict_proba`` computes them."""
-        decision = self.decision_function(prepared)
-        proba = np.zeros((len(prepared), self.n_classes))
+        return self.calibrate(self.decision_function(prepared))
+
+    def calibrate(self, decision: np.ndarray) -> np.ndarray:
+        """Probabilities from the linear model's scores: the sigmoid per class, normalised per note."""
+        proba = np.zeros((len(decision), self.n_classes))
         for column, scores, calibrator in zip(self.columns, decision.T, self.calibrated.calibrators):
             proba[:, column] = calibrator.predict(scores)
         total = proba.sum(axis=1, keepdims=True)

@@ -17,16 +17,14 @@ import sys
 
 import pandas as pd
 
-from .corpus import CORPUS_FILE, MIN_PER_LABEL_LANG, TEST_FILE, check_corpus, data_path, near_duplicates
+from .corpus import CORPUS_FILE, MIN_PER_LABEL_LANG, TEST_FILE, check_corpus, data_path, near_copies
 
 MIN_TEST_PER_LABEL_LANG = 50
 
 
 def close_to(texts: list[str], reference: list[str], threshold: float) -> list[tuple[str, str, float]]:
     """``(text, reference text, similarity)`` for every text within ``threshold`` of a reference text."""
-    both = texts + reference
-    n = len(texts)
-    return [(both[min(i, j)], both[max(i, j)], s) for i, j, s in near_duplicates(both, threshold) if (i < n) != (j < n)]
+    return [(texts[i], reference[j], s) for i, j, s in near_copies(texts, reference, threshold)]
 
 
 def main(argv: list[str]) -> int:

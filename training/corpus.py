@@ -129,20 +129,30 @@ def check_corpus(
     return problems
 
 
-def overlapping(test_texts: Sequence[str], train_texts: Sequence[str], threshold: float = NEAR_DUPLICATE) -> np.ndarray:
-    """Boolean mask over ``test_texts``: exact or near (3-gram Jaccard >= threshold) copies of a training text."""
+def near_copies(texts: Sequence[str], reference: Sequence[str], threshold: float = NEAR_DUPLICATE) -> list[tuple[int, int, float]]:
+    """Pairs ``(i, j, jaccard)``: ``texts[i]`` is within ``threshold`` (character 3-gram Jaccard, case and
+    white space ignored) of ``reference[j]``. Only pairs across the two sets are compared."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    def norm(texts):
-        return [" ".join(str(t).lower().split()) for t in texts]
-
-    test, train = norm(test_texts), norm(train_texts)
+    test, train = _normalised(texts), _normalised(reference)
+    if not test or not train:
+        return []
     vec = CountVectorizer(analyzer="char", ngram_range=(3, 3), binary=True).fit(test + train)
     a, b = vec.transform(test).astype(np.float32), vec.transform(train).astype(np.float32)
     size_a, size_b = np.asarray(a.sum(axis=1)).ravel(), np.asarray(b.sum(axis=1)).ravel()
     shared = (a @ b.T).tocoo()
     jaccard = shared.data / np.maximum(size_a[shared.row] + size_b[shared.col] - shared.data, 1)
-    hit = np.zeros(len(test), dtype=bool)
-    hit[shared.row[jaccard >= threshold]] = True
-    exact = set(train)
-    return hit | np.array([t in exact for t in test], dtype=bool)
+    keep = jaccard >= threshold
+    return [(int(i), int(j), round(float(v), 3)) for i, j, v in zip(shared.row[keep], shared.col[keep], jaccard[keep])]
+
+
+def overlapping(test_texts: Sequence[str], train_texts: Sequence[str], threshold: float = NEAR_DUPLICATE) -> np.ndarray:
+    """Boolean mask over ``test_texts``: exact or near (3-gram Jaccard >= threshold) copies of a training text."""
+    hit = np.zeros(len(test_texts), dtype=bool)
+    hit[[i for i, _, _ in near_copies(test_texts, train_texts, threshold)]] = True
+    exact = set(_normalised(train_texts))
+    return hit | np.array([t in exact for t in _normalised(test_texts)], dtype=bool)
+
+
+def _normalised(texts: Sequence[str]) -> list[str]:
+    return [" ".join(str(t).lower().split()) for t in texts]

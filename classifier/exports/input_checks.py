@@ -226,7 +226,7 @@ class Checks:
                 self._count("scientific", ids[maybe].str.match(_SCIENTIFIC, na=False), ids[maybe], lines[maybe])
             filled = ids[ids != ""]
             dup = filled.duplicated()
-            if self.ids.runs:
+            if self.ids:
                 dup |= self.ids.contains(filled)
             self.counts["duplicate"] += int(dup.sum())
             if self.streaming and len(self.ids) < _MAX_IDS:
