@@ -30,17 +30,53 @@ PARALLEL_MIN = 8_000  # fewer distinct notes than this are classified in one pro
 _WORKER: dict = {}  # the model of a worker process, set by the pool's initializer (one per process)
 
 
-PREDICTION_CACHE = 20_000  # distinct notes whose probabilities a model remembers per process
+PREDICTION_CACHE = 100_000  # distinct notes whose probabilities a model remembers per process
 
 
-def _predict(pipeline: Pipeline, notes: list[str], cache: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+class PredictionCache:
+    """Probabilities and language of up to ``size`` distinct notes, the first ones scored.
+
+    The probabilities sit in one preallocated array (a row per note), so a full cache of
+    100k notes costs the notes' strings plus about 10 MB, not an array object per note.
+    """
+
+    def __init__(self, size: int = PREDICTION_CACHE):
+        self.size = size
+        self.row: dict[str, int] = {}
+        self.proba: np.ndarray | None = None
+        self.langs: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    def __contains__(self, note: str) -> bool:
+        return note in self.row
+
+    def add(self, notes: list[str], proba: np.ndarray, langs) -> None:
+        """Remember as many of ``notes`` (not cached yet) as there is room for."""
+        room = min(self.size - len(self.row), len(notes))
+        if room <= 0:
+            return
+        if self.proba is None:
+            self.proba = np.zeros((self.size, proba.shape[1]))
+        start = len(self.row)
+        self.proba[start : start + room] = proba[:room]
+        self.row.update(zip(notes[:room], range(start, start + room)))
+        self.langs.extend(langs[:room])
+
+    def lookup(self, notes: list[str]) -> tuple[np.ndarray, list[str]]:
+        """Probabilities and languages of cached ``notes``, in order."""
+        rows = np.fromiter((self.row[n] for n in notes), dtype=np.int64, count=len(notes))
+        return self.proba[rows], [self.langs[r] for r in rows.tolist()]
+
+
+def _predict(pipeline: Pipeline, notes: list[str], cache: PredictionCache | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Probabilities and languages; each distinct model input is vectorised and scored once.
 
-    Notes already in ``cache`` (note -> (probabilities, language), filled here up to
-    :data:`PREDICTION_CACHE` entries) are not scored again, so "kein Bedarf" costs once per
-    export, not once per chunk.
+    Notes already in ``cache`` (filled here, see :class:`PredictionCache`) are not scored
+    again, so "kein Bedarf" costs once per export, not once per chunk.
     """
-    cache = {} if cache is None else cache
+    cache = PredictionCache(0) if cache is None else cache
     with _collector_paused():
         return _predict_cached(pipeline, notes, cache)
 
@@ -62,22 +98,29 @@ def _collector_paused():
             gc.enable()
 
 
-def _predict_cached(pipeline: Pipeline, notes: list[str], cache: dict) -> tuple[np.ndarray, np.ndarray]:
-    todo = [n for n in dict.fromkeys(notes) if n not in cache]
-    if todo:
-        prepared, langs = preprocessor(pipeline).prepare(todo)
+def _predict_cached(pipeline: Pipeline, notes: list[str], cache: PredictionCache) -> tuple[np.ndarray, np.ndarray]:
+    n_classes = len(pipeline.classes_)
+    if not notes:
+        return np.zeros((0, n_classes)), np.array([], dtype=object)
+    distinct = list(dict.fromkeys(notes))
+    cached = np.fromiter((n in cache for n in distinct), dtype=bool, count=len(distinct))
+    proba = np.empty((len(distinct), n_classes))
+    langs = np.empty(len(distinct), dtype=object)
+    if cached.any():
+        proba[cached], langs[cached] = cache.lookup([n for n, hit in zip(distinct, cached) if hit])
+    if not cached.all():
+        todo = [n for n, hit in zip(distinct, cached) if not hit]
+        prepared, todo_langs = preprocessor(pipeline).prepare(todo)
         position: dict[str, int] = {}
         inverse = np.fromiter((position.setdefault(p, len(position)) for p in prepared), dtype=np.int64, count=len(prepared))
-        proba = predict_prepared(pipeline, list(position))[inverse]
-        found = dict(zip(todo, zip(proba, langs)))
-        room = max(PREDICTION_CACHE - len(cache), 0)
-        cache.update((n, (p.copy(), lang)) for n, (p, lang) in itertools.islice(found.items(), room))
-    else:
-        found = {}
-    if not notes:
-        return np.zeros((0, len(pipeline.classes_))), np.array([], dtype=object)
-    rows = [found.get(n) or cache[n] for n in notes]
-    return np.stack([p for p, _ in rows]), np.array([lang for _, lang in rows], dtype=object)
+        scored = predict_prepared(pipeline, list(position))[inverse]
+        proba[~cached], langs[~cached] = scored, todo_langs
+        cache.add(todo, scored, list(todo_langs))
+    if len(distinct) == len(notes):
+        return proba, langs
+    where = {n: i for i, n in enumerate(distinct)}
+    rows = np.fromiter((where[n] for n in notes), dtype=np.int64, count=len(notes))
+    return proba[rows], langs[rows]
 
 
 def _init_worker(model: "ReasonModel") -> None:
@@ -112,7 +155,7 @@ class ReasonModel:
     threshold: float = 0.5
     card: dict = field(default_factory=dict)
     _pool: object = field(default=None, repr=False, compare=False)
-    _predictions: dict = field(default_factory=dict, repr=False, compare=False)  # see _predict
+    _predictions: PredictionCache = field(default_factory=PredictionCache, repr=False, compare=False)  # see _predict
     _jobs: int = field(default=1, repr=False, compare=False)
 
     @property

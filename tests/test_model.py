@@ -81,3 +81,18 @@ def test_needs_review_is_exactly_the_notes_below_the_threshold(seed_model):
     expected = (out["confidence"] < model.threshold) & (pd.Series(NOTES) != "n/a")
     assert out["needs_review"].tolist() == expected.tolist()
     assert 0 < out["needs_review"].sum() < len(NOTES) - 1
+
+
+def test_cached_predictions_equal_fresh_ones_and_the_cache_stays_bounded(seed_model, seed_frame):
+    from classifier.model import PredictionCache, _predict
+
+    notes = seed_frame["text"].tolist()
+    fresh = _predict(seed_model.pipeline, notes)
+    cache = PredictionCache(size=len(notes) // 3)
+    first = _predict(seed_model.pipeline, notes[: len(notes) // 2], cache)  # fills the cache, a third of the notes
+    assert len(cache) == len(notes) // 3
+    mixed = _predict(seed_model.pipeline, notes[::-1] + notes[:5], cache)  # cached and new notes, repeated, reordered
+    assert len(cache) == len(notes) // 3
+    np.testing.assert_allclose(first[0], fresh[0][: len(notes) // 2])
+    np.testing.assert_allclose(mixed[0], np.vstack([fresh[0][::-1], fresh[0][:5]]))
+    assert mixed[1].tolist() == fresh[1][::-1].tolist() + fresh[1][:5].tolist()
