@@ -90,3 +90,11 @@ def test_library_modules_do_not_import_click():
 
 def test_cli_stays_thin():
     assert len((ROOT / "cli.py").read_text(encoding="utf-8").splitlines()) < 540  # 14 commands, each a few lines over the library
+
+
+def test_every_package_ships_in_a_non_editable_install():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    declared = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts) for package in PACKAGES for p in (ROOT / package).rglob("__init__.py")}
+    assert on_disk <= declared, f"add {sorted(on_disk - declared)} to [tool.setuptools] packages in pyproject.toml"
