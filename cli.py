@@ -64,8 +64,9 @@ def _notice(*messages: str) -> None:
 
 
 def _check_output(ctx, param, value):
+    if value is None:  # standard output: nothing to check (and no pandas import for classify --text)
+        return None
     from classifier.exports.writer import check_output  # a missing or read-only folder fails before any work
-
     return check_output(value)
 
 
@@ -87,10 +88,9 @@ def _history(db):
     return History(None if db in (None, "default") else db)
 
 
-def _load(model_dir):
-    from classifier import load_model
-
-    return load_model(model_dir)
+def _load(model_dir, light: bool = False):
+    from classifier.persistence import load_model
+    return load_model(model_dir, light=light)
 
 
 def _said(model, notices):
@@ -134,7 +134,7 @@ def classify(export, output, text, jobs, with_explanation, model_dir, **kwargs):
     if text is not None:
         if export:
             raise click.UsageError("give either EXPORT or --text, not both.")
-        model = _load(model_dir)
+        model = _load(model_dir, light=not with_explanation)  # one note: no scikit-learn import
         row = model.classify_one(text)
         click.echo(f"{row['reason']}\t{row['confidence']:.2f}\t{'weak' if row['weak'] else 'valid'}\t{row['challenge']}")
         if with_explanation:

@@ -73,7 +73,8 @@ def stages(src: Path, column: str) -> dict:
         from classifier.normalize import clean, is_empty_note, mask
         from classifier.pipeline import after_preprocessing, split_tokens, word_ngrams
         from classifier.scoring import LinearScorer
-        from classifier.preprocess import LANGS, MAX_CHARS, NotePreprocessor, _chunk_lemmas, _cue_phrases, _cue_scanner, _lemmatiser, load_nlp
+        from classifier.lemmas import LANGS, MAX_CHARS, _chunk_lemmas, _cue_phrases, _cue_scanner, _lemmatiser, load_nlp
+        from classifier.preprocess import NotePreprocessor
     with clock("load model (checksum + unpickle)"):
         model = load_model()
     with clock("load spaCy (blank de/en + lookups) + cue phrases"):
@@ -203,7 +204,7 @@ def work_onenote() -> None:
     t0 = time.perf_counter()
     model = classifier.load_model()
     t["load_model (check again + joblib unpickle)"] = time.perf_counter() - t0
-    from classifier.preprocess import _cue_matcher, load_nlp
+    from classifier.lemmas import _cue_phrases, load_nlp
 
     t0 = time.perf_counter()
     import spacy  # noqa: F401
@@ -215,8 +216,8 @@ def work_onenote() -> None:
     load_nlp("en")
     t["load_nlp('en')"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    _cue_matcher()
-    t["build cue PhraseMatcher"] = time.perf_counter() - t0
+    _cue_phrases()
+    t["cue phrases as lemma sequences"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     model.classify(["Diese Person war nicht der Entscheidungstraeger"])
     t["classify the note"] = time.perf_counter() - t0

@@ -49,7 +49,8 @@ def work_dedup(mode: str) -> None:
     import numpy as np
 
     from classifier.normalize import clean, mask
-    from classifier.preprocess import MAX_CHARS, NotePreprocessor
+    from classifier.lemmas import MAX_CHARS
+    from classifier.preprocess import NotePreprocessor
 
     notes = read_notes(mode)
     distinct = list(dict.fromkeys(notes))
@@ -72,7 +73,7 @@ def work_dedup(mode: str) -> None:
 
 def work_lemma_tables() -> None:
     t0 = time.perf_counter()
-    from classifier.preprocess import _lemma_table, load_nlp
+    from classifier.lemmas import _lemma_table, load_nlp
 
     import spacy  # noqa: F401  (import cost is not the table cost)
     t_import = time.perf_counter() - t0
@@ -97,7 +98,7 @@ def work_lemma_tables() -> None:
 
 def work_vocab(zone: str) -> None:
     from classifier.normalize import clean, mask
-    from classifier.preprocess import load_nlp
+    from classifier.lemmas import load_nlp
 
     notes = [mask(clean(n)) for n in read_notes("unique")[:300_000]]
     nlp = load_nlp("de")
@@ -125,15 +126,15 @@ def work_baseline() -> None:
     steps["import classifier"] = rss_mb()
     model = classifier.load_model()
     steps["load_model"] = rss_mb()
-    from classifier.preprocess import _cue_matcher, _lemmatiser, load_nlp
+    from classifier.lemmas import _cue_phrases, _lemmatiser, load_nlp
 
     load_nlp("de"), _lemmatiser("de")
     steps["load_nlp('de')"] = rss_mb()
     load_nlp("en"), _lemmatiser("en")
     steps["load_nlp('en')"] = rss_mb()
-    _cue_matcher()
+    _cue_phrases()
     model.classify(["kein Budget"])
-    steps["cue matcher + first note"] = rss_mb()
+    steps["cue phrases + first note"] = rss_mb()
     emit(steps)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import itertools
 import multiprocessing
 import os
 from collections import deque
@@ -13,15 +12,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.pipeline import Pipeline
 
 from classifier.normalize import is_empty_note
-from classifier.pipeline import preprocessor
-from classifier.scoring import predict_prepared
+from classifier.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
     import pandas as pd
-from classifier.taxonomy import Taxonomy
+    from sklearn.pipeline import Pipeline
+
+    from classifier.compact import CompactScorer
 
 OUTPUT_COLUMNS = ["reason", "confidence", "reason_2", "weak", "needs_review", "challenge", "note_lang"]
 EMPTY_REASON = "other"
@@ -99,6 +98,9 @@ def _collector_paused():
 
 
 def _predict_cached(pipeline: Pipeline, notes: list[str], cache: PredictionCache) -> tuple[np.ndarray, np.ndarray]:
+    from classifier.pipeline import preprocessor
+    from classifier.scoring import predict_prepared
+
     n_classes = len(pipeline.classes_)
     if not notes:
         return np.zeros((0, n_classes)), np.array([], dtype=object)
@@ -147,19 +149,24 @@ def _classify_task(model: "ReasonModel", notes: list[str]) -> "pd.DataFrame":
 class ReasonModel:
     """A fitted pipeline with its taxonomy, review threshold and card.
 
-    ``threshold``: predictions below this confidence are flagged ``needs_review``.
+    ``threshold``: predictions below this confidence are flagged ``needs_review``. A model
+    loaded with ``load_model(light=True)`` has no ``pipeline``, only its ``scorer``
+    (:class:`~classifier.compact.CompactScorer`): it classifies, without importing scikit-learn.
     """
 
-    pipeline: Pipeline
+    pipeline: Pipeline | None
     taxonomy: Taxonomy
     threshold: float = 0.5
     card: dict = field(default_factory=dict)
     _pool: object = field(default=None, repr=False, compare=False)
     _predictions: PredictionCache = field(default_factory=PredictionCache, repr=False, compare=False)  # see _predict
     _jobs: int = field(default=1, repr=False, compare=False)
+    scorer: CompactScorer | None = field(default=None, repr=False, compare=False)
 
     @property
     def labels(self) -> list[str]:
+        if self.pipeline is None:
+            return list(self.scorer.classes)
         return [str(c) for c in self.pipeline.classes_]
 
     def predict_proba(self, notes: Iterable[str]) -> np.ndarray:
@@ -171,6 +178,11 @@ class ReasonModel:
         notes = list(notes)
         if not notes:
             return np.zeros((0, len(self.labels))), np.array([], dtype=object)
+        if self.pipeline is None:
+            from classifier.lemmas import prepare_notes
+
+            prepared, langs = prepare_notes(notes, **self.scorer.prep)
+            return self.scorer.predict_proba(prepared), np.array(langs, dtype=object)
         if self._pool is None or len(notes) < PARALLEL_MIN:
             return _predict(self.pipeline, notes, self._predictions)
         size = -(-len(notes) // self._jobs)
@@ -185,7 +197,7 @@ class ReasonModel:
         them without pickling. Where ``fork`` is not available this does nothing.
         """
         n_jobs = n_jobs or os.cpu_count() or 1
-        if n_jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if n_jobs < 2 or self.pipeline is None or "fork" not in multiprocessing.get_all_start_methods():
             yield self
             return
         _predict(self.pipeline, ["kein Budget", "no budget"])  # load spaCy tables before forking

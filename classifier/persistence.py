@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
+from classifier.compact import SCORER_FILE, CompactScorer
 from classifier.errors import ModelError
 from classifier.model import ReasonModel
 from classifier.taxonomy import Taxonomy
@@ -43,6 +44,9 @@ PROJECT_TYPES = [
     "classifier.pipeline.CharNgrams",
     "classifier.pipeline.word_ngrams",
     "classifier.pipeline.cue_pairs",
+    "classifier.ngrams.CharNgrams",  # the analyzers' home since 2026-12-02; models saved before name classifier.pipeline
+    "classifier.ngrams.word_ngrams",
+    "classifier.ngrams.cue_pairs",
     "classifier.preprocess.NotePreprocessor",
 ]
 SKLEARN_TYPES = [
@@ -210,7 +214,7 @@ def promote_model(directory: str | Path, name: str | None = None, *, force: bool
     """Copy a saved model into the user's models folder and make it the default; returns its new home.
 
     ``name`` (default: the directory's name) must be a plain name (:func:`check_model_name`).
-    Only the card and the model file are copied; nothing outside the user's models folder is
+    Only the card, the model file and its compact scorer are copied; nothing outside the user's models folder is
     ever removed, and the bundled model is never touched. The model is checked (card,
     checksum, versions, and that it loads without running code) first, and refused when its
     card says it was worse than the model it replaces on the company's held-out notes, unless ``force``.
@@ -222,6 +226,7 @@ def promote_model(directory: str | Path, name: str | None = None, *, force: bool
     card = read_card(directory)
     check_card(card, directory)
     _read_pipeline(directory / MODEL_FILE)  # refuse a file that would not load, before it becomes the default
+    _read_scorer(directory, card)
     company = card.get("comparison", {}).get("company") or {}
     if company.get("before") and company.get("after") and not force:
         before, after = company["before"]["macro_f1"], company["after"]["macro_f1"]
@@ -236,7 +241,7 @@ def promote_model(directory: str | Path, name: str | None = None, *, force: bool
         tmp = home / f".{name}.tmp"
         _remove_tree(tmp, home)
         tmp.mkdir()
-        for file in (MODEL_FILE, CARD_FILE):
+        for file in (MODEL_FILE, CARD_FILE, *([SCORER_FILE] if "scorer_sha256" in card else [])):
             shutil.copyfile(directory / file, tmp / file)
         _remove_tree(target, home)
         os.replace(tmp, target)
@@ -325,12 +330,8 @@ def _schema_types(node, found: set[str]) -> set[str]:
     return found
 
 
-def _read_pipeline(path: Path):
-    """The pipeline in a model file, built only from :data:`TRUSTED_TYPES`; :class:`ModelError` otherwise."""
-    from sklearn.pipeline import Pipeline
-
-    from classifier.preprocess import NotePreprocessor
-
+def _check_schema(path: Path) -> None:
+    """Refuse a model file whose description names anything outside :data:`TRUSTED_TYPES` (nothing is built)."""
     fix = f"{RETRAIN_HINT}, and use only model files written by rejection-radar"
     try:
         with zipfile.ZipFile(path) as archive:
@@ -348,6 +349,16 @@ def _read_pipeline(path: Path):
             f"refusing to load {path}: it names {', '.join(untrusted[:5])}{' ...' if len(untrusted) > 5 else ''}, "
             f"which a Rejection Radar model never contains (it could run code); nothing was loaded. {fix[0].upper()}{fix[1:]}."
         )
+
+
+def _read_pipeline(path: Path):
+    """The pipeline in a model file, built only from :data:`TRUSTED_TYPES`; :class:`ModelError` otherwise."""
+    from sklearn.pipeline import Pipeline
+
+    from classifier.preprocess import NotePreprocessor
+
+    fix = f"{RETRAIN_HINT}, and use only model files written by rejection-radar"
+    _check_schema(path)
     sio = _skops_io()
     try:
         saved = sio.load(path, trusted=sorted(TRUSTED_TYPES))
@@ -378,6 +389,14 @@ def save_model(model: ReasonModel, directory: str | Path) -> Path:
     tmp = directory / (MODEL_FILE + ".tmp")
     write_pipeline(model.pipeline, tmp)
     os.replace(tmp, directory / MODEL_FILE)
+    from classifier.scoring import compact_scorer
+
+    scorer = compact_scorer(model.pipeline)
+    if scorer is not None:  # classify --text reads this instead of model.skops (no scikit-learn import)
+        scorer.save(directory / (SCORER_FILE + ".tmp"))
+        os.replace(directory / (SCORER_FILE + ".tmp"), directory / SCORER_FILE)
+    elif (directory / SCORER_FILE).exists():
+        (directory / SCORER_FILE).unlink()  # from an earlier model in this folder: it would answer for the new one
     card = {k: v for k, v in model.card.items() if k != "path"}
     card.update(
         format_version=FORMAT_VERSION,
@@ -390,6 +409,9 @@ def save_model(model: ReasonModel, directory: str | Path) -> Path:
         versions=library_versions(),
         model_sha256=file_sha256(directory / MODEL_FILE),
     )
+    card.pop("scorer_sha256", None)
+    if scorer is not None:
+        card["scorer_sha256"] = file_sha256(directory / SCORER_FILE)
     card.setdefault("created", datetime.now(timezone.utc).isoformat(timespec="seconds"))
     (directory / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     model.card = card
@@ -433,24 +455,44 @@ def check_card(card: dict, directory: Path, *, format_version: int = FORMAT_VERS
             )
 
 
-def load_model(directory: str | Path | None = None) -> ReasonModel:
+def load_model(directory: str | Path | None = None, *, light: bool = False) -> ReasonModel:
     """Load a model saved by :func:`save_model`; ``None`` loads the default model.
 
     The card is checked first (checksum, library versions) and the file is built only from
     :data:`TRUSTED_TYPES`, so a corrupt, mismatched or hostile model fails with a one-line
-    :class:`ModelError` and nothing in it runs.
+    :class:`ModelError` and nothing in it runs. ``light=True`` reads only the compact scorer
+    (:mod:`classifier.compact`, checked against the card too) when the model has one: enough to
+    classify a few notes, without importing scikit-learn; not for explaining or retraining.
     """
     directory = resolve_model_dir(directory)
     card = read_card(directory)
     check_card(card, directory)
-    pipeline = _read_pipeline(directory / MODEL_FILE)
     try:
         taxonomy = Taxonomy.from_dict(card["taxonomy"], str(directory / CARD_FILE))
     except KeyError as e:
         raise ModelError(f"model card {directory / CARD_FILE} has no taxonomy; {RETRAIN_HINT}.") from e
-    model = ReasonModel(pipeline=pipeline, taxonomy=taxonomy, threshold=float(card.get("threshold", 0.5)), card=card)
+    if light:
+        _check_schema(directory / MODEL_FILE)  # a folder whose model file is hostile is refused by every command
+    scorer = _read_scorer(directory, card) if light else None
+    pipeline = None if scorer is not None else _read_pipeline(directory / MODEL_FILE)
+    model = ReasonModel(pipeline=pipeline, taxonomy=taxonomy, threshold=float(card.get("threshold", 0.5)), card=card, scorer=scorer)
     model.card["path"] = str(directory)
     return model
+
+
+def _read_scorer(directory: Path, card: dict) -> CompactScorer | None:
+    """The model's compact scorer, or ``None`` when its card names none (then model.skops is read)."""
+    if "scorer_sha256" not in card:
+        return None
+    path = directory / SCORER_FILE
+    if not path.exists():
+        raise ModelError(f"scorer file {path} is missing; {RETRAIN_HINT}.")
+    if file_sha256(path) != card["scorer_sha256"]:
+        raise ModelError(f"scorer file {path} does not match the checksum in its card (corrupt or replaced); {RETRAIN_HINT}.")
+    scorer = CompactScorer.load(path)
+    if scorer.classes != list(card.get("labels", [])):
+        raise ModelError(f"scorer file {path} has other labels than its card; {RETRAIN_HINT}.")
+    return scorer
 
 
 def upgrade_model(directory: str | Path) -> Path:

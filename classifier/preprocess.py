@@ -1,264 +1,18 @@
-"""The spaCy step: raw notes in, normalised lemma strings out.
+"""The spaCy step as a scikit-learn transformer: raw notes in, normalised lemma strings out.
 
-Per note: HTML/Unicode clean-up, placeholders (e-mail, phone, URL, money, dates, quarters,
-years, numbers), language detection, spaCy tokenisation of ``spacy.blank(lang)``, lookup lemmas
-from ``spacy-lookups-data``, lower case, umlaut folding, cue tokens for curated phrases and
-concept tokens from the bilingual lexicon. spaCy's tokenizer sees each distinct
-whitespace-separated chunk once (:class:`_ChunkLemmas`), which gives the same tokens as a
-``Doc`` per note at a fraction of the cost.
-Negations and other stop words are kept: "kein Budget" and "not a budget problem" differ.
+The work is done by :func:`classifier.lemmas.prepare_notes` (clean-up, placeholders, language,
+spaCy tokens and lookup lemmas, cue and concept tokens); the names below are re-exported from
+there for code that imported them from here.
 """
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from collections.abc import Iterable
-from functools import lru_cache
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from classifier.cues import CUES
-from classifier.lexicon import NEGATIONS, content_tokens, word_concepts
-from classifier.language import detect_language
-from classifier.normalize import clean, fold, mask
-
-LANGS = ("de", "en")
-CACHE_LIMIT = 50_000  # distinct tokens (or chunks) remembered per cache: bounds memory on huge exports
-_ATTRS = ["ORTH", "IS_PUNCT", "IS_SPACE"]
-MAX_CHARS = 2000
-VOCAB_GROWTH = 20_000  # new strings a tokenizer may learn before a fresh one replaces it (bounds memory)
-
-
-@lru_cache(maxsize=None)
-def load_nlp(lang: str):
-    """A blank spaCy pipeline (tokenizer, vocabulary, stop words) for ``de`` or ``en``; no download."""
-    import spacy
-    from spacy.attrs import IS_PUNCT, IS_SPACE
-
-    if lang not in LANGS:
-        raise ValueError(f"Got language {lang!r} but expected one of {LANGS}.")
-    nlp = spacy.blank(lang)
-    # Only ORTH, IS_PUNCT and IS_SPACE are read (_ATTRS): new words skip the other lexical
-    # attributes (shape, prefix, like_num ...), a quarter of the tokenizer's time on unseen words.
-    getters = nlp.vocab.lex_attr_getters
-    nlp.vocab.lex_attr_getters = {attr: getters[attr] for attr in (IS_PUNCT, IS_SPACE) if attr in getters}
-    return nlp
-
-
-@lru_cache(maxsize=None)
-def _lemma_table(lang: str) -> dict[str, str]:
-    """The lookup-lemma table that spaCy's lookup lemmatizer uses, from spacy-lookups-data.
-
-    Found through spaCy's lookups registry and read as a plain dict: spaCy's own ``Table``
-    hashes all 355k German keys on load (0.6 s of every cold start); the mapping is the same.
-    """
-    import srsly
-    from spacy.util import registry
-
-    path = Path(registry.lookups.get(lang)["lemma_lookup"])
-    if not path.exists() and path.with_name(path.name + ".gz").exists():
-        path = path.with_name(path.name + ".gz")
-    return srsly.read_gzip_json(path) if path.suffix == ".gz" else srsly.read_json(path)
-
-
-class _Lemmatiser:
-    """Token text -> folded lower-case lemma, with a per-language cache (tokens repeat a lot)."""
-
-    def __init__(self, lang: str):
-        self.primary = _lemma_table(lang)
-        self.secondary = _lemma_table("en" if lang == "de" else "de")
-        self.own_words = load_nlp(lang).Defaults.stop_words  # "am" is German, never English "be"
-        self.cache: dict[str, str] = {}
-        self.orth_cache: dict[int, str] = {}
-
-    def __call__(self, text: str) -> str:
-        hit = self.cache.get(text)
-        if hit is None:
-            lemma = self._lookup(text)
-            if lemma is None and _FOLDED.search(text):  # "gewuenscht" -> "gewünscht"
-                lemma = self._lookup(_unfold(text))
-            hit = fold((lemma or text).lower())
-            if len(self.cache) < CACHE_LIMIT:
-                self.cache[text] = hit
-        return hit
-
-
-    def by_orth(self, orth: int, strings) -> str:
-        """Lemma of a token given by its orth hash (what ``Doc.to_array`` returns)."""
-        hit = self.orth_cache.get(orth)
-        if hit is None:
-            hit = self(strings[orth])
-            if len(self.orth_cache) < CACHE_LIMIT:
-                self.orth_cache[orth] = hit
-        return hit
-
-    def _lookup(self, text: str) -> str | None:
-        tables = (self.primary,) if text.lower() in self.own_words else (self.primary, self.secondary)
-        for table in tables:
-            for form in (text, text.lower(), text.capitalize()):
-                lemma = table.get(form)
-                if lemma is not None:
-                    return lemma
-        return None
-
-
-_FOLDED = re.compile(r"ae|oe|ue|ss", re.I)
-_UNFOLD = {"ae": "ä", "oe": "ö", "ue": "ü", "ss": "ß", "Ae": "Ä", "Oe": "Ö", "Ue": "Ü"}
-
-
-def _unfold(text: str) -> str:
-    """Undo ae/oe/ue/ss spellings so a lemma table with umlauts finds the word."""
-    return _FOLDED.sub(lambda m: _UNFOLD.get(m.group(0), m.group(0)), text)
-
-
-@lru_cache(maxsize=None)
-def _lemmatiser(lang: str) -> _Lemmatiser:
-    return _Lemmatiser(lang)
-
-
-def _doc_lemmas(doc, lang: str) -> list[str]:
-    """Folded lemmas of a tokenised text, punctuation and spaces left out.
-
-    Reads token hashes with ``Doc.to_array`` instead of creating a ``Token`` per word.
-    """
-    if not len(doc):
-        return []
-    lemma, strings = _lemmatiser(lang), doc.vocab.strings
-    return [lemma.by_orth(orth, strings) for orth, punct, space in doc.to_array(_ATTRS).tolist() if not (punct or space)]
-
-
-class _ChunkLemmas:
-    """Lemmas of a note through spaCy's tokenizer, one whitespace-separated chunk at a time.
-
-    spaCy's tokenizer splits a text at white space first and tokenises every chunk on its own
-    (prefixes, suffixes, infixes, special cases), so a chunk's tokens do not depend on its
-    neighbours. Chunks repeat far more than notes ("kein", "Budget", "xxdate", initials), so
-    tokenising each distinct chunk once and caching its lemmas gives the same tokens as
-    tokenising every note, without building a ``Doc`` per note.
-    """
-
-    def __init__(self, lang: str):
-        self.tokenizer = load_nlp(lang).tokenizer
-        self.lang = lang
-        self.cache: dict[str, tuple[str, ...]] = {}
-        self.vocab_limit = len(self.tokenizer.vocab) + VOCAB_GROWTH
-
-    def __call__(self, text: str) -> list[str]:
-        out: list[str] = []
-        cache = self.cache
-        for chunk in text.split():
-            lemmas = cache.get(chunk)
-            if lemmas is None:
-                lemmas = tuple(_doc_lemmas(self.tokenizer(chunk), self.lang))
-                if len(cache) < CACHE_LIMIT:
-                    cache[chunk] = lemmas
-                if len(self.tokenizer.vocab) > self.vocab_limit:
-                    self._renew()
-            out.extend(lemmas)
-        return out
-
-    def _renew(self) -> None:
-        """Swap in a fresh tokenizer: spaCy's vocabulary keeps every string it ever saw, so on
-        millions of notes with names and typos it would grow without end. Tokens and lemmas do
-        not depend on what the vocabulary already holds. The cached pipelines are dropped too,
-        so that the old vocabulary can be freed."""
-        load_nlp.cache_clear()
-        self.tokenizer = load_nlp(self.lang).tokenizer
-        self.vocab_limit = len(self.tokenizer.vocab) + VOCAB_GROWTH
-
-
-@lru_cache(maxsize=None)
-def _chunk_lemmas(lang: str) -> _ChunkLemmas:
-    return _ChunkLemmas(lang)
-
-
-def note_tokens(text: str, lang: str | None = None) -> list[str]:
-    """Normalised lemma tokens of one note, without cue tokens.
-
-    >>> note_tokens("Diese Person war NICHT der Entscheidungstraeger!")
-    ['dies', 'person', 'sein', 'nicht', 'der', 'entscheidungstraeger']
-    """
-    masked = mask(clean(text)[:MAX_CHARS])
-    lang = lang or detect_language(masked)
-    return _chunk_lemmas(lang)(masked)
-
-
-@lru_cache(maxsize=None)
-def _cue_phrases() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
-    """Cue phrases as lemma sequences, indexed by their first lemma: ``{first: ((phrase, name), ...)}``."""
-    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for name, phrases in CUES.items():
-        for phrase in phrases:
-            tokens = tuple(note_tokens(phrase))
-            if tokens:
-                index.setdefault(tokens[0], []).append((tokens, f"cue_{name}"))
-    return {first: tuple(dict.fromkeys(entries)) for first, entries in index.items()}
-
-
-def cue_tokens(tokens: list[str]) -> list[str]:
-    """Cue names (``cue_money``, ``cue_authority`` ...) whose phrases occur in the tokens.
-
-    The readable definition; the classify path uses :class:`_CueScanner`, which a test holds equal to it.
-
-    >>> cue_tokens(["kein", "budget", "mehr"])
-    ['cue_money']
-    """
-    index = _cue_phrases()
-    found: set[str] = set()
-    for i, token in enumerate(tokens):
-        for phrase, name in index.get(token, ()):
-            if name not in found and tuple(tokens[i : i + len(phrase)]) == phrase:
-                found.add(name)
-    return sorted(found)
-
-
-class _CueScanner:
-    """:func:`cue_tokens` and :func:`~classifier.lexicon.concept_tokens` of a note in one pass.
-
-    What each lemma contributes (cue phrases starting with it, its concepts, whether it is a
-    negation) is looked up once and cached, so a note costs one dictionary look-up per token.
-    """
-
-    def __init__(self, cues: bool, concepts: bool, scope: int = 3):
-        self.cues, self.concepts, self.scope = cues, concepts, scope
-        self.cache: dict[str, tuple[tuple, tuple[str, ...], bool]] = {}
-
-    def _info(self, token: str) -> tuple[tuple, tuple[str, ...], bool]:
-        info = (
-            _cue_phrases().get(token, ()) if self.cues else (),
-            word_concepts(token) if self.concepts and token not in NEGATIONS else (),
-            self.concepts and token in NEGATIONS,
-        )
-        if len(self.cache) < CACHE_LIMIT:
-            self.cache[token] = info
-        return info
-
-    def __call__(self, tokens: list[str]) -> list[str]:
-        cues: set[str] = set()
-        about: set[str] = set()
-        negated: set[str] = set()
-        last_negation = -self.scope - 1
-        get = self.cache.get
-        for i, token in enumerate(tokens):
-            phrases, concepts, negation = get(token) or self._info(token)
-            for phrase, name in phrases:
-                if name not in cues and tuple(tokens[i : i + len(phrase)]) == phrase:
-                    cues.add(name)
-            if negation:
-                last_negation = i
-            elif concepts:
-                about.update(concepts)
-                if i - last_negation <= self.scope:
-                    negated.update(concepts)
-        found = sorted(f"cue_about_{c}" for c in about) + [f"cue_negated_{c}" for c in negated]
-        return sorted(cues) + sorted(found)
-
-
-@lru_cache(maxsize=None)
-def _cue_scanner(cues: bool, concepts: bool) -> _CueScanner:
-    return _CueScanner(cues, concepts)
+from classifier.lemmas import cue_tokens, note_tokens, prepare_notes  # noqa: F401 (the first two re-exported)
 
 
 def _check_notes(X):
@@ -314,24 +68,10 @@ class NotePreprocessor(TransformerMixin, BaseEstimator):
 
     def prepare(self, X: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
         """Model input (as :meth:`transform`) and the detected language (``de``/``en``) of each note."""
-        notes = ["" if x is None else str(x) for x in _check_notes(X)]
-        distinct = list(dict.fromkeys(notes))
-        masked = [mask(clean(n)[:MAX_CHARS]) for n in distinct]
-        langs = [detect_language(m) for m in masked]
-        result: list[str] = []
-        scan = _cue_scanner(bool(self.cues), bool(self.concepts))
-        for m, lang in zip(masked, langs):
-            tokens = _chunk_lemmas(lang)(m)
-            extra = scan(tokens)
-            if self.function_words == "drop":
-                tokens = content_tokens(tokens)
-            result.append(" ".join(tokens + extra))
-        result_of = dict(zip(distinct, result))
-        language = dict(zip(distinct, langs))
-        return (
-            np.array([result_of[n] for n in notes], dtype=object),
-            np.array([language[n] for n in notes], dtype=object),
+        prepared, langs = prepare_notes(
+            _check_notes(X), cues=self.cues, concepts=self.concepts, function_words=self.function_words
         )
+        return np.array(prepared, dtype=object), np.array(langs, dtype=object)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.array(["note_lemmas"], dtype=object)

@@ -16,7 +16,9 @@ import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from classifier.pipeline import TokenTfidfVectorizer, after_preprocessing, split_tokens
+from classifier.compact import Block, CompactScorer, sigmoid_probabilities
+from classifier.ngrams import CharNgrams, cue_pairs, word_ngrams
+from classifier.pipeline import TokenTfidfVectorizer, after_preprocessing, preprocessor, split_tokens
 
 
 class LinearScorer:
@@ -34,6 +36,8 @@ class LinearScorer:
         classes = calibrated.classes
         self.columns = np.searchsorted(classes, calibrated.estimator.classes_)
         self.n_classes = len(classes)
+        self.a = np.array([c.a_ for c in calibrated.calibrators], dtype=np.float64)
+        self.b = np.array([c.b_ for c in calibrated.calibrators], dtype=np.float64)
 
     @classmethod
     def from_pipeline(cls, rest: Pipeline) -> "LinearScorer | None":
@@ -75,13 +79,7 @@ class LinearScorer:
 
     def calibrate(self, decision: np.ndarray) -> np.ndarray:
         """Probabilities from the linear model's scores: the sigmoid per class, normalised per note."""
-        proba = np.zeros((len(decision), self.n_classes))
-        for column, scores, calibrator in zip(self.columns, decision.T, self.calibrated.calibrators):
-            proba[:, column] = calibrator.predict(scores)
-        total = proba.sum(axis=1, keepdims=True)
-        proba = np.divide(proba, total, out=np.full_like(proba, 1 / self.n_classes), where=total != 0)
-        proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
-        return proba
+        return sigmoid_probabilities(decision, self.a, self.b, self.columns, self.n_classes)
 
 
 _SCORERS: WeakKeyDictionary = WeakKeyDictionary()  # pipeline -> (classifier it was read from, scorer)
@@ -100,3 +98,30 @@ def predict_prepared(pipeline: Pipeline, prepared: list[str]) -> np.ndarray:
         hit = _SCORERS[pipeline] = (source, LinearScorer.from_pipeline(rest))
     scorer = hit[1]
     return rest.predict_proba(prepared) if scorer is None else scorer.predict_proba(prepared)
+
+
+def compact_scorer(pipeline: Pipeline) -> CompactScorer | None:
+    """The arrays of a fitted pipeline for :class:`~classifier.compact.CompactScorer`, or ``None``
+    if its shape has none (e.g. logistic regression)."""
+    scorer = LinearScorer.from_pipeline(after_preprocessing(pipeline))
+    if scorer is None:
+        return None
+    blocks = []
+    for vectoriser, weights in zip(scorer.blocks, scorer.weights):
+        analyzer = vectoriser.analyzer
+        kind = "words" if analyzer is word_ngrams else "cues" if analyzer is cue_pairs else "chars" if isinstance(analyzer, CharNgrams) else None
+        if kind is None or not vectoriser.sublinear_tf or vectoriser.norm != "l2" or not vectoriser.use_idf or vectoriser.binary:
+            return None
+        terms = sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.get)
+        char_range = (analyzer.min_n, analyzer.max_n) if kind == "chars" else (0, 0)
+        blocks.append(Block(kind, terms, np.asarray(vectoriser.idf_, dtype=np.float64), weights, char_range))
+    prep = preprocessor(pipeline)
+    return CompactScorer(
+        classes=[str(c) for c in pipeline.classes_],
+        blocks=blocks,
+        intercept=scorer.intercept,
+        a=scorer.a,
+        b=scorer.b,
+        columns=np.asarray(scorer.columns, dtype=np.int64),
+        prep={"cues": bool(prep.cues), "concepts": bool(prep.concepts), "function_words": str(prep.function_words)},
+    )

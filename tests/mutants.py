@@ -325,7 +325,7 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
     ),
     (
         "chunk_cache_ignores_language",  # one chunk cache for German and English: lemmas of the wrong table
-        "classifier/preprocess.py",
+        "classifier/lemmas.py",
         "    return _ChunkLemmas(lang)\n",
         "    return _ChunkLemmas(\"de\")\n",
         ["tests/test_fast_path.py::test_chunk_tokenisation_and_cue_scan_equal_the_plain_spacy_path"],
@@ -339,14 +339,14 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
     ),
     (
         "negation_scope_shrunk",  # "kein ... Budget" three words apart no longer counts as negated
-        "classifier/preprocess.py",
+        "classifier/lemmas.py",
         "                if i - last_negation <= self.scope:\n",
         "                if i - last_negation < self.scope:\n",
         ["tests/test_fast_path.py::test_one_pass_cue_scan_equals_cue_and_concept_tokens"],
     ),
     (
         "tokenizer_never_renewed",  # spaCy's vocabulary grows without bound on huge exports
-        "classifier/preprocess.py",
+        "classifier/lemmas.py",
         "                if len(self.tokenizer.vocab) > self.vocab_limit:\n",
         "                if False:\n",
         ["tests/test_fast_path.py::test_tokenizer_vocabulary_stays_bounded_and_renewal_keeps_the_lemmas"],

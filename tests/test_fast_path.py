@@ -14,7 +14,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from classifier.cues import CUES
 from classifier.language import detect_language
 from classifier.normalize import clean, mask
-from classifier.preprocess import MAX_CHARS, _chunk_lemmas, _doc_lemmas, cue_tokens, load_nlp, note_tokens
+from classifier.lemmas import MAX_CHARS, _chunk_lemmas, _doc_lemmas, cue_tokens, load_nlp, note_tokens
 from training.corpus import load_corpus
 
 NOISY = [
@@ -98,7 +98,7 @@ def test_scorer_leaves_other_model_shapes_to_sklearn(seed_frame):
 @pytest.mark.parametrize("cues,concepts", [(True, True), (True, False), (False, True)])
 def test_one_pass_cue_scan_equals_cue_and_concept_tokens(notes, cues, concepts):
     from classifier.lexicon import concept_tokens
-    from classifier.preprocess import _cue_scanner
+    from classifier.lemmas import _cue_scanner
 
     scan = _cue_scanner(cues, concepts)
     tokens = [note_tokens(n) for n in notes] + [["kein", "budget", "und", "nicht", "der", "chef"], ["not", "a", "supplier"]]
@@ -108,17 +108,17 @@ def test_one_pass_cue_scan_equals_cue_and_concept_tokens(notes, cues, concepts):
 
 
 def test_tokenizer_vocabulary_stays_bounded_and_renewal_keeps_the_lemmas(notes, monkeypatch):
-    import classifier.preprocess as preprocess
+    import classifier.lemmas as lemmas
 
-    monkeypatch.setattr(preprocess, "CACHE_LIMIT", 50)
-    monkeypatch.setattr(preprocess, "VOCAB_GROWTH", 300)
+    monkeypatch.setattr(lemmas, "CACHE_LIMIT", 50)
+    monkeypatch.setattr(lemmas, "VOCAB_GROWTH", 300)
     import spacy
 
     masked = [mask(clean(n)[:MAX_CHARS]) for n in notes[:3000]]
     plain = spacy.blank("de").tokenizer
     expected = [_doc_lemmas(plain(m), "de") for m in masked]
     load_nlp.cache_clear()
-    chunks = preprocess._ChunkLemmas("de")
+    chunks = lemmas._ChunkLemmas("de")
     base = len(chunks.tokenizer.vocab)
     first = chunks.tokenizer
     sizes = []

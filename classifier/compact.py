@@ -1,0 +1,141 @@
+"""A fitted model's weights as plain arrays, so a few notes are scored without scikit-learn.
+
+``rejection-radar classify --text`` answers from ``scorer.npz``, written beside ``model.skops``
+by :func:`classifier.persistence.save_model`: importing scikit-learn and rebuilding the pipeline
+from its skops file cost more than a second, which one note should not pay. The file holds, per
+feature block, the terms in column order with their idf and their rows of the linear model's
+weights (already scaled by the block's weight), then the intercept and the sigmoid calibration.
+Only arrays of numbers and UTF-8 bytes are stored and they are read with ``allow_pickle=False``:
+loading runs no code. A test holds the probabilities equal to the pipeline's;
+:func:`classifier.scoring.compact_scorer` reads the arrays from a fitted pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from classifier.errors import ModelError
+from classifier.ngrams import CharNgrams, cue_pairs, word_ngrams
+
+SCORER_FILE = "scorer.npz"
+MAX_SCORER_BYTES = 512 << 20  # all arrays together; the bundled model's are 17 MB
+_KINDS = ("words", "chars", "cues")
+
+
+def sigmoid_probabilities(decision: np.ndarray, a: np.ndarray, b: np.ndarray, columns: np.ndarray, n_classes: int) -> np.ndarray:
+    """Calibrated probabilities from a linear model's scores, as ``CalibratedClassifierCV(method="sigmoid")``.
+
+    Per class the sigmoid ``1 / (1 + exp(a * score + b))``, then normalised per note.
+    """
+    proba = np.zeros((len(decision), n_classes))
+    with np.errstate(over="ignore"):
+        proba[:, columns] = 1.0 / (1.0 + np.exp(decision * a + b))
+    total = proba.sum(axis=1, keepdims=True)
+    proba = np.divide(proba, total, out=np.full_like(proba, 1 / n_classes), where=total != 0)
+    proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
+    return proba
+
+
+class Block:
+    """One feature block: its analyzer, term columns, idf and weight rows."""
+
+    def __init__(self, kind: str, terms: list[str], idf: np.ndarray, weights: np.ndarray, char_range: tuple[int, int]):
+        self.kind, self.char_range = kind, char_range
+        self.column = {term: i for i, term in enumerate(terms)}
+        self.idf, self.weights = idf, weights
+        self.analyzer = CharNgrams(*char_range) if kind == "chars" else word_ngrams if kind == "words" else cue_pairs
+
+    def scores(self, doc: str) -> np.ndarray:
+        """This block's share of the linear scores of one preprocessed note (sublinear tf-idf, l2 norm)."""
+        counts = Counter(g for g in self.analyzer(doc) if g in self.column)
+        if not counts:
+            return np.zeros(self.weights.shape[1])
+        columns = np.fromiter((self.column[g] for g in counts), dtype=np.int64, count=len(counts))
+        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[columns]
+        values /= np.sqrt(values @ values)
+        return values @ self.weights[columns]
+
+
+class CompactScorer:
+    """Probabilities of preprocessed notes from plain arrays; see the module docstring.
+
+    ``prep`` holds the parameters of the pipeline's spaCy step (``cues``, ``concepts``,
+    ``function_words``), for :func:`classifier.lemmas.prepare_notes`.
+    """
+
+    def __init__(self, classes: list[str], blocks: list[Block], intercept: np.ndarray, a: np.ndarray, b: np.ndarray,
+                 columns: np.ndarray, prep: dict):
+        self.classes, self.blocks, self.intercept = classes, blocks, intercept
+        self.a, self.b, self.columns, self.prep = a, b, columns, prep
+
+    def predict_proba(self, prepared: list[str]) -> np.ndarray:
+        """Calibrated probabilities, one row per preprocessed note, columns in :attr:`classes` order."""
+        decision = np.tile(self.intercept, (len(prepared), 1))
+        for row, doc in enumerate(prepared):
+            for block in self.blocks:
+                decision[row] += block.scores(doc)
+        return sigmoid_probabilities(decision, self.a, self.b, self.columns, len(self.classes))
+
+    def save(self, path: str | Path) -> None:
+        """Write the arrays to ``path`` (a compressed ``.npz``, 7 MB for the bundled model)."""
+        meta = {"classes": self.classes, "prep": self.prep,
+                "blocks": [{"kind": b.kind, "char_range": list(b.char_range)} for b in self.blocks]}
+        arrays = {"meta": _utf8(json.dumps(meta)), "intercept": self.intercept, "a": self.a, "b": self.b, "columns": self.columns}
+        for i, block in enumerate(self.blocks):
+            arrays[f"terms{i}"] = _utf8("\n".join(sorted(block.column, key=block.column.get)))
+            arrays[f"idf{i}"], arrays[f"weights{i}"] = block.idf, block.weights
+        with open(path, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "CompactScorer":
+        """Read a file written by :meth:`save`; :class:`ModelError` naming the file if it is not one."""
+        fix = "retrain the model, or remove the file to use model.skops"
+        try:
+            _check_sizes(path)
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+                classes, n = [str(c) for c in meta["classes"]], len(meta["classes"])
+                blocks = []
+                for i, info in enumerate(meta["blocks"]):
+                    terms = bytes(data[f"terms{i}"]).decode("utf-8").split("\n")
+                    idf, weights = data[f"idf{i}"].astype(np.float64), data[f"weights{i}"].astype(np.float64)
+                    kind, char_range = info["kind"], tuple(int(x) for x in info["char_range"])
+                    if kind not in _KINDS or idf.shape != (len(terms),) or weights.shape != (len(terms), n):
+                        raise ValueError(f"block {i} is malformed")
+                    blocks.append(Block(kind, terms, idf, weights, char_range))
+                scorer = cls(classes, blocks, data["intercept"].astype(np.float64), data["a"].astype(np.float64),
+                             data["b"].astype(np.float64), data["columns"].astype(np.int64), dict(meta["prep"]))
+        except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError, zipfile.BadZipFile, RecursionError) as e:
+            raise ModelError(f"{path} is not a Rejection Radar scorer file ({type(e).__name__}: {e}); {fix}.") from e
+        width = scorer.intercept.shape
+        if not (width == scorer.a.shape == scorer.b.shape == scorer.columns.shape and all(b.weights.shape[1:] == width for b in blocks)
+                and set(scorer.prep) == {"cues", "concepts", "function_words"} and ((0 <= scorer.columns) & (scorer.columns < n)).all()):
+            raise ModelError(f"{path} is not a Rejection Radar scorer file (its arrays do not fit together); {fix}.")
+        return scorer
+
+
+def _check_sizes(path: str | Path) -> None:
+    """Refuse, before reading any data, arrays of objects and arrays larger than :data:`MAX_SCORER_BYTES`
+    (a crafted header could ask for terabytes)."""
+    total = 0
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            with archive.open(info) as member:
+                version = np.lib.format.read_magic(member)
+                read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                shape, _, dtype = read(member)
+            if dtype.hasobject:
+                raise ValueError(f"{info.filename} holds Python objects")
+            total += int(np.prod(shape, dtype=object)) * dtype.itemsize
+            if total > MAX_SCORER_BYTES:
+                raise ValueError(f"its arrays would take more than {MAX_SCORER_BYTES >> 20} MB")
+
+
+def _utf8(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
