@@ -359,6 +359,20 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
         ["tests/exports/test_reader.py::test_ids_repeated_across_streamed_chunks_are_counted_once_each"],
     ),
     (
+        "compact_scorer_unnormalised",  # the scorer without scikit-learn skips the l2 norm: classify --text differs from files
+        "classifier/compact.py",
+        "        values /= np.sqrt(values @ values)\n",
+        "",
+        ["tests/test_compact.py::test_light_model_gives_the_pipelines_probabilities_and_rows"],
+    ),
+    (
+        "prediction_cache_rows_swapped",  # cached notes get another note's probabilities
+        "classifier/model.py",
+        "        self.row.update(zip(notes[:room], range(start, start + room)))\n",
+        "        self.row.update(zip(notes[:room], reversed(range(start, start + room))))\n",
+        ["tests/test_model.py::test_cached_predictions_equal_fresh_ones_and_the_cache_stays_bounded"],
+    ),
+    (
         "outcome_kind_swapped",  # converted leads recorded as reopened and the other way round
         "classifier/history/store.py",
         '"converted" if norm_value(r["status"] or "") in CONVERTED else "reopened"',
