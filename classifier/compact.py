@@ -1,8 +1,9 @@
 """A fitted model's weights as plain arrays, so a few notes are scored without scikit-learn.
 
-``rejection-radar classify --text`` answers from ``scorer.npz``, written beside ``model.skops``
-by :func:`classifier.persistence.save_model`: importing scikit-learn and rebuilding the pipeline
-from its skops file cost more than a second, which one note should not pay. The file holds, per
+``rejection-radar classify --text`` answers from it: importing scikit-learn and rebuilding the
+pipeline from its skops file cost more than a second, which one note should not pay. It is
+derived from a model file once and kept in the user's cache folder
+(:func:`classifier.persistence.scorer_cache_path`), named after the model's checksum. The file holds, per
 feature block, the terms in column order with their idf and their rows of the linear model's
 weights (already scaled by the block's weight), then the intercept and the sigmoid calibration.
 Only arrays of numbers and UTF-8 bytes are stored and they are read with ``allow_pickle=False``:
@@ -22,7 +23,6 @@ import numpy as np
 from classifier.errors import ModelError
 from classifier.ngrams import CharNgrams, cue_pairs, word_ngrams
 
-SCORER_FILE = "scorer.npz"
 MAX_SCORER_BYTES = 512 << 20  # all arrays together; the bundled model's are 17 MB
 _KINDS = ("words", "chars", "cues")
 
@@ -65,13 +65,14 @@ class CompactScorer:
     """Probabilities of preprocessed notes from plain arrays; see the module docstring.
 
     ``prep`` holds the parameters of the pipeline's spaCy step (``cues``, ``concepts``,
-    ``function_words``), for :func:`classifier.lemmas.prepare_notes`.
+    ``function_words``), for :func:`classifier.lemmas.prepare_notes`; ``source`` the SHA-256 of
+    the model file the arrays were read from.
     """
 
     def __init__(self, classes: list[str], blocks: list[Block], intercept: np.ndarray, a: np.ndarray, b: np.ndarray,
-                 columns: np.ndarray, prep: dict):
+                 columns: np.ndarray, prep: dict, source: str = ""):
         self.classes, self.blocks, self.intercept = classes, blocks, intercept
-        self.a, self.b, self.columns, self.prep = a, b, columns, prep
+        self.a, self.b, self.columns, self.prep, self.source = a, b, columns, prep, source
 
     def predict_proba(self, prepared: list[str]) -> np.ndarray:
         """Calibrated probabilities, one row per preprocessed note, columns in :attr:`classes` order."""
@@ -83,7 +84,7 @@ class CompactScorer:
 
     def save(self, path: str | Path) -> None:
         """Write the arrays to ``path`` (a compressed ``.npz``, 7 MB for the bundled model)."""
-        meta = {"classes": self.classes, "prep": self.prep,
+        meta = {"classes": self.classes, "prep": self.prep, "source": self.source,
                 "blocks": [{"kind": b.kind, "char_range": list(b.char_range)} for b in self.blocks]}
         arrays = {"meta": _utf8(json.dumps(meta)), "intercept": self.intercept, "a": self.a, "b": self.b, "columns": self.columns}
         for i, block in enumerate(self.blocks):
@@ -95,7 +96,7 @@ class CompactScorer:
     @classmethod
     def load(cls, path: str | Path) -> "CompactScorer":
         """Read a file written by :meth:`save`; :class:`ModelError` naming the file if it is not one."""
-        fix = "retrain the model, or remove the file to use model.skops"
+        fix = "remove the file: it is derived from the model again when needed"
         try:
             _check_sizes(path)
             with np.load(path, allow_pickle=False) as data:
@@ -110,7 +111,7 @@ class CompactScorer:
                         raise ValueError(f"block {i} is malformed")
                     blocks.append(Block(kind, terms, idf, weights, char_range))
                 scorer = cls(classes, blocks, data["intercept"].astype(np.float64), data["a"].astype(np.float64),
-                             data["b"].astype(np.float64), data["columns"].astype(np.int64), dict(meta["prep"]))
+                             data["b"].astype(np.float64), data["columns"].astype(np.int64), dict(meta["prep"]), str(meta["source"]))
         except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError, zipfile.BadZipFile, RecursionError) as e:
             raise ModelError(f"{path} is not a Rejection Radar scorer file ({type(e).__name__}: {e}); {fix}.") from e
         width = scorer.intercept.shape

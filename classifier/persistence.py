@@ -13,6 +13,7 @@ skops' node per entry: loading stays as fast as a pickle.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -23,7 +24,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from classifier.compact import SCORER_FILE, CompactScorer
+from classifier.compact import CompactScorer
 from classifier.errors import ModelError
 from classifier.model import ReasonModel
 from classifier.taxonomy import Taxonomy
@@ -214,7 +215,7 @@ def promote_model(directory: str | Path, name: str | None = None, *, force: bool
     """Copy a saved model into the user's models folder and make it the default; returns its new home.
 
     ``name`` (default: the directory's name) must be a plain name (:func:`check_model_name`).
-    Only the card, the model file and its compact scorer are copied; nothing outside the user's models folder is
+    Only the card and the model file are copied; nothing outside the user's models folder is
     ever removed, and the bundled model is never touched. The model is checked (card,
     checksum, versions, and that it loads without running code) first, and refused when its
     card says it was worse than the model it replaces on the company's held-out notes, unless ``force``.
@@ -226,7 +227,6 @@ def promote_model(directory: str | Path, name: str | None = None, *, force: bool
     card = read_card(directory)
     check_card(card, directory)
     _read_pipeline(directory / MODEL_FILE)  # refuse a file that would not load, before it becomes the default
-    _read_scorer(directory, card)
     company = card.get("comparison", {}).get("company") or {}
     if company.get("before") and company.get("after") and not force:
         before, after = company["before"]["macro_f1"], company["after"]["macro_f1"]
@@ -241,7 +241,7 @@ def promote_model(directory: str | Path, name: str | None = None, *, force: bool
         tmp = home / f".{name}.tmp"
         _remove_tree(tmp, home)
         tmp.mkdir()
-        for file in (MODEL_FILE, CARD_FILE, *([SCORER_FILE] if "scorer_sha256" in card else [])):
+        for file in (MODEL_FILE, CARD_FILE):
             shutil.copyfile(directory / file, tmp / file)
         _remove_tree(target, home)
         os.replace(tmp, target)
@@ -389,14 +389,6 @@ def save_model(model: ReasonModel, directory: str | Path) -> Path:
     tmp = directory / (MODEL_FILE + ".tmp")
     write_pipeline(model.pipeline, tmp)
     os.replace(tmp, directory / MODEL_FILE)
-    from classifier.scoring import compact_scorer
-
-    scorer = compact_scorer(model.pipeline)
-    if scorer is not None:  # classify --text reads this instead of model.skops (no scikit-learn import)
-        scorer.save(directory / (SCORER_FILE + ".tmp"))
-        os.replace(directory / (SCORER_FILE + ".tmp"), directory / SCORER_FILE)
-    elif (directory / SCORER_FILE).exists():
-        (directory / SCORER_FILE).unlink()  # from an earlier model in this folder: it would answer for the new one
     card = {k: v for k, v in model.card.items() if k != "path"}
     card.update(
         format_version=FORMAT_VERSION,
@@ -409,9 +401,6 @@ def save_model(model: ReasonModel, directory: str | Path) -> Path:
         versions=library_versions(),
         model_sha256=file_sha256(directory / MODEL_FILE),
     )
-    card.pop("scorer_sha256", None)
-    if scorer is not None:
-        card["scorer_sha256"] = file_sha256(directory / SCORER_FILE)
     card.setdefault("created", datetime.now(timezone.utc).isoformat(timespec="seconds"))
     (directory / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     model.card = card
@@ -460,9 +449,10 @@ def load_model(directory: str | Path | None = None, *, light: bool = False) -> R
 
     The card is checked first (checksum, library versions) and the file is built only from
     :data:`TRUSTED_TYPES`, so a corrupt, mismatched or hostile model fails with a one-line
-    :class:`ModelError` and nothing in it runs. ``light=True`` reads only the compact scorer
-    (:mod:`classifier.compact`, checked against the card too) when the model has one: enough to
-    classify a few notes, without importing scikit-learn; not for explaining or retraining.
+    :class:`ModelError` and nothing in it runs. ``light=True`` answers from the model's compact
+    scorer (:mod:`classifier.compact`) when there is one: enough to classify a few notes, without
+    importing scikit-learn; not for explaining or retraining. The scorer is derived from the
+    model file once and kept in the user's cache folder (:func:`scorer_cache_path`).
     """
     directory = resolve_model_dir(directory)
     card = read_card(directory)
@@ -471,28 +461,55 @@ def load_model(directory: str | Path | None = None, *, light: bool = False) -> R
         taxonomy = Taxonomy.from_dict(card["taxonomy"], str(directory / CARD_FILE))
     except KeyError as e:
         raise ModelError(f"model card {directory / CARD_FILE} has no taxonomy; {RETRAIN_HINT}.") from e
-    if light:
-        _check_schema(directory / MODEL_FILE)  # a folder whose model file is hostile is refused by every command
-    scorer = _read_scorer(directory, card) if light else None
+    scorer = _cached_scorer(directory, card) if light else None
     pipeline = None if scorer is not None else _read_pipeline(directory / MODEL_FILE)
+    if light and scorer is None:
+        _cache_scorer(pipeline, card)
     model = ReasonModel(pipeline=pipeline, taxonomy=taxonomy, threshold=float(card.get("threshold", 0.5)), card=card, scorer=scorer)
     model.card["path"] = str(directory)
     return model
 
 
-def _read_scorer(directory: Path, card: dict) -> CompactScorer | None:
-    """The model's compact scorer, or ``None`` when its card names none (then model.skops is read)."""
-    if "scorer_sha256" not in card:
+def scorer_cache_path(card: dict) -> Path:
+    """Where the compact scorer derived from the model with this card is kept (the user's cache folder)."""
+    return user_dir() / "cache" / f"scorer-{str(card.get('model_sha256', ''))[:32]}.npz"
+
+
+def _cached_scorer(directory: Path, card: dict) -> CompactScorer | None:
+    """The compact scorer derived earlier from this very model file, or ``None`` (then the model file is read).
+
+    A cache file that is unreadable, hostile or made from another model is never used: it is
+    read without pickle, its sizes are checked first, and it must name the model's checksum.
+    """
+    _check_schema(directory / MODEL_FILE)  # a folder whose model file is hostile is refused by every command
+    path = scorer_cache_path(card)
+    if not path.is_file():
         return None
-    path = directory / SCORER_FILE
-    if not path.exists():
-        raise ModelError(f"scorer file {path} is missing; {RETRAIN_HINT}.")
-    if file_sha256(path) != card["scorer_sha256"]:
-        raise ModelError(f"scorer file {path} does not match the checksum in its card (corrupt or replaced); {RETRAIN_HINT}.")
-    scorer = CompactScorer.load(path)
-    if scorer.classes != list(card.get("labels", [])):
-        raise ModelError(f"scorer file {path} has other labels than its card; {RETRAIN_HINT}.")
+    try:
+        scorer = CompactScorer.load(path)
+    except ModelError:
+        return None
+    if scorer.source != card.get("model_sha256") or scorer.classes != list(card.get("labels", [])):
+        return None
     return scorer
+
+
+def _cache_scorer(pipeline, card: dict) -> None:
+    """Derive the compact scorer of a loaded pipeline and keep it for the next light load; best effort."""
+    from classifier.scoring import compact_scorer
+
+    scorer = compact_scorer(pipeline, source=str(card.get("model_sha256", "")))
+    if scorer is None:  # a model shape with no compact form: light loads read the model file
+        return
+    path = scorer_cache_path(card)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scorer.save(tmp)
+        os.replace(tmp, path)
+    except OSError:  # a read-only home: every light load reads the model file, nothing else changes
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def upgrade_model(directory: str | Path) -> Path:

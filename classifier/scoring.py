@@ -100,9 +100,9 @@ def predict_prepared(pipeline: Pipeline, prepared: list[str]) -> np.ndarray:
     return rest.predict_proba(prepared) if scorer is None else scorer.predict_proba(prepared)
 
 
-def compact_scorer(pipeline: Pipeline) -> CompactScorer | None:
+def compact_scorer(pipeline: Pipeline, source: str = "") -> CompactScorer | None:
     """The arrays of a fitted pipeline for :class:`~classifier.compact.CompactScorer`, or ``None``
-    if its shape has none (e.g. logistic regression)."""
+    if its shape has none (e.g. logistic regression); ``source`` names the model file they come from."""
     scorer = LinearScorer.from_pipeline(after_preprocessing(pipeline))
     if scorer is None:
         return None
@@ -124,4 +124,5 @@ def compact_scorer(pipeline: Pipeline) -> CompactScorer | None:
         b=scorer.b,
         columns=np.asarray(scorer.columns, dtype=np.int64),
         prep={"cues": bool(prep.cues), "concepts": bool(prep.concepts), "function_words": str(prep.function_words)},
+        source=source,
     )

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 from classifier import ModelError, load_model
 from classifier.persistence import (
-    SCORER_FILE,
     CARD_FILE,
     LEGACY_MODEL_FILE,
     MODEL_FILE,
@@ -204,7 +203,7 @@ def test_bundled_model_reproduces_its_card_on_the_test_set():
 
 def test_pyproject_ships_the_bundled_model_files():
     text = (Path(__file__).parent.parent / "pyproject.toml").read_text()
-    assert f'"models/default/{MODEL_FILE}", "models/default/{SCORER_FILE}", "models/default/{CARD_FILE}"' in text
+    assert f'"models/default/{MODEL_FILE}", "models/default/{CARD_FILE}"' in text
     assert '"skops' in text
 
 
@@ -247,7 +246,7 @@ def test_promote_copies_only_the_model_files(seed_model_dir, tmp_path):
     (source / "notes.txt").write_text("not part of the model")
     (source / "link").symlink_to(tmp_path)
     target = promote_model(source)
-    assert sorted(p.name for p in target.iterdir()) == sorted([CARD_FILE, MODEL_FILE, SCORER_FILE])
+    assert sorted(p.name for p in target.iterdir()) == sorted([CARD_FILE, MODEL_FILE])
 
 
 def test_a_tampered_default_pointer_is_a_clear_error(runner, tmp_path):
