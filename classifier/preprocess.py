@@ -41,7 +41,7 @@ class NotePreprocessor(TransformerMixin, BaseEstimator):
         once the corpus holds buyer quotes and summaries, where such words occur under every
         label, keeping them measured better (README, ablation).
     batch_size : int
-        Ignored since notes are tokenised chunk by chunk (:class:`_ChunkLemmas`); kept so
+        Ignored since notes are tokenised chunk by chunk (:class:`classifier.lemmas._ChunkLemmas`); kept so
         that models saved with it still load.
 
     Examples
