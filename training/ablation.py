@@ -37,6 +37,9 @@ CONFIGS: list[tuple[str, dict]] = [
     ("character n-grams weighted 0.5", {"char_weight": 0.5}),
     ("logistic regression instead of calibrated SVM", {"model": "logreg"}),
     ("SVM C = 0.3", {"C": 0.3}),
+    ("SVM C = 2", {"C": 2.0}),
+    ("character n-grams weighted 2", {"char_weight": 2.0}),
+    ("character 3-6-grams", {"char_max": 6}),
 ]
 
 
