@@ -470,6 +470,9 @@ def load_model(directory: str | Path | None = None, *, light: bool = False) -> R
     return model
 
 
+CACHED_SCORERS = 4  # compact scorers kept in the cache folder (about 7 MB each)
+
+
 def scorer_cache_path(card: dict) -> Path:
     """Where the compact scorer derived from the model with this card is kept (the user's cache folder)."""
     return user_dir() / "cache" / f"scorer-{str(card.get('model_sha256', ''))[:32]}.npz"
@@ -510,6 +513,11 @@ def _cache_scorer(pipeline, card: dict) -> None:
     except OSError:  # a read-only home: every light load reads the model file, nothing else changes
         with contextlib.suppress(OSError):
             tmp.unlink()
+        return
+    older = sorted((p for p in path.parent.glob("scorer-*.npz") if p != path), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in older[CACHED_SCORERS - 1 :]:  # each retrained model adds one: keep the most recent few
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def upgrade_model(directory: str | Path) -> Path:

@@ -153,3 +153,21 @@ def test_a_model_with_no_compact_form_loads_its_pipeline(tmp_path, seed_frame):
         light = load_model(tmp_path / "logreg", light=True)
         assert light.pipeline is not None and light.classify_one("kein Budget") == model.classify_one("kein Budget")
     assert not _cache(tmp_path / "logreg").exists()
+
+
+def test_the_cache_keeps_only_the_most_recent_scorers(seed_model_dir, tmp_path, monkeypatch):
+    from classifier.persistence import CACHED_SCORERS
+
+    monkeypatch.setenv("REJECTION_RADAR_HOME", str(tmp_path))
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    for i in range(CACHED_SCORERS + 2):  # scorers of earlier models, oldest first
+        old = folder / f"scorer-{i:032d}.npz"
+        old.write_bytes(b"old")
+        os.utime(old, (1_000_000 + i, 1_000_000 + i))
+    (folder / "notes.txt").write_text("not a scorer")
+    load_model(seed_model_dir, light=True)
+    kept = sorted(p.name for p in folder.glob("scorer-*.npz"))
+    assert _cache(seed_model_dir).name in kept and len(kept) == CACHED_SCORERS
+    assert f"scorer-{CACHED_SCORERS + 1:032d}.npz" in kept and f"scorer-{0:032d}.npz" not in kept
+    assert (folder / "notes.txt").exists()

@@ -19,16 +19,29 @@ CLI = [sys.executable, "-c", "from cli import cli; cli()"]
 @pytest.fixture(scope="module")
 def big_export(tmp_path_factory):
     path = tmp_path_factory.mktemp("big") / "export.csv"
-    notes = [f"kein Budget bis Q{i % 4 + 1}, Projekt {i}" if i % 2 else f"voicemail x{i % 7}, ticket {i}" for i in range(60_000)]
+    notes = [f"kein Budget bis Q{i % 4 + 1}, Projekt {i}" if i % 2 else f"voicemail x{i % 7}, ticket {i}" for i in range(200_000)]
     pd.DataFrame({"Lead ID": [f"L{i}" for i in range(len(notes))], "Notes": notes}).to_csv(path, index=False)
     return path
+
+
+def _started_writing(folder: Path) -> bool:
+    for part in folder.glob(".classified.csv.*.part"):
+        try:
+            if part.stat().st_size:
+                return True
+        except FileNotFoundError:  # renamed or removed between the listing and the look
+            pass
+    return False
 
 
 @pytest.mark.skipif(sys.platform.startswith("win"), reason="POSIX signals")
 def test_sigterm_leaves_no_partial_output_and_no_traceback(big_export, tmp_path):
     out = tmp_path / "classified.csv"
     process = subprocess.Popen([*CLI, "classify", str(big_export), "-o", str(out), "-j", "2"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    time.sleep(4)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not _started_writing(tmp_path):
+        time.sleep(0.02)  # signal once the first classified rows are written, whatever the machine's speed
+    assert process.poll() is None, "the run ended before it could be stopped: make the export bigger"
     process.send_signal(signal.SIGTERM)
     stderr = process.communicate(timeout=60)[1]
     assert process.returncode != 0
