@@ -461,7 +461,9 @@ def load_model(directory: str | Path | None = None, *, light: bool = False) -> R
         taxonomy = Taxonomy.from_dict(card["taxonomy"], str(directory / CARD_FILE))
     except KeyError as e:
         raise ModelError(f"model card {directory / CARD_FILE} has no taxonomy; {RETRAIN_HINT}.") from e
-    scorer = _cached_scorer(directory, card) if light else None
+    scorer = _cached_scorer(card) if light else None
+    if scorer is not None:
+        _check_schema(directory / MODEL_FILE)  # a folder whose model file is hostile is refused by every command
     pipeline = None if scorer is not None else _read_pipeline(directory / MODEL_FILE)
     if light and scorer is None:
         _cache_scorer(pipeline, card)
@@ -478,13 +480,12 @@ def scorer_cache_path(card: dict) -> Path:
     return user_dir() / "cache" / f"scorer-{str(card.get('model_sha256', ''))[:32]}.npz"
 
 
-def _cached_scorer(directory: Path, card: dict) -> CompactScorer | None:
+def _cached_scorer(card: dict) -> CompactScorer | None:
     """The compact scorer derived earlier from this very model file, or ``None`` (then the model file is read).
 
     A cache file that is unreadable, hostile or made from another model is never used: it is
     read without pickle, its sizes are checked first, and it must name the model's checksum.
     """
-    _check_schema(directory / MODEL_FILE)  # a folder whose model file is hostile is refused by every command
     path = scorer_cache_path(card)
     if not path.is_file():
         return None
