@@ -79,7 +79,7 @@ def test_classify_stdin_to_stdout(runner):
 def test_classify_output_format_from_extension(runner, tmp_path, suffix):
     out = tmp_path / f"out{suffix}"
     assert run(runner, "classify", EXAMPLE, "-o", out).exit_code == 0
-    reader = {".xlsx": pd.read_excel, ".jsonl": lambda p: pd.read_json(p, lines=True), ".parquet": pd.read_parquet}[suffix]
+    reader = {".xlsx": lambda p: pd.read_excel(p, engine="openpyxl"), ".jsonl": lambda p: pd.read_json(p, lines=True), ".parquet": pd.read_parquet}[suffix]
     assert len(reader(out)) == 30
 
 

@@ -118,7 +118,7 @@ def test_review_queue_output_can_be_corrected_and_trained_on(tmp_path, company_f
     export = _as_export(pd.read_csv(train), tmp_path / "export.csv")
     queue = tmp_path / "to_label.xlsx"
     assert invoke("review-queue", export, "-n", "40", "-o", queue).exit_code == 0
-    picked = pd.read_excel(queue, dtype=str).fillna("")
+    picked = pd.read_excel(queue, dtype=str, engine="openpyxl").fillna("")
     assert len(picked) == 40 and {"Lead ID", "label", "reason_1", "p_1", "reason_2", "reason_3"} <= set(picked.columns)
     assert picked["p_1"].astype(float).mean() < 0.9
     from training.corpus import read_labelled

@@ -110,7 +110,7 @@ def test_challenge_holds_only_weak_rejections_with_questions(exports, tmp_path):
     out = tmp_path / "reopen.xlsx"
     result = invoke("challenge", exports["de", True], "-o", out)
     assert result.exit_code == 0
-    leads = pd.read_excel(out, dtype=str).fillna("")
+    leads = pd.read_excel(out, dtype=str, engine="openpyxl").fillna("")
     assert len(leads) > 1000 and set(leads["reason"]) <= WEAK
     assert leads["question"].str.len().gt(20).all()
     assert leads["question"].str.contains("Wer|Was|Wann|Wie").mean() > 0.9  # German notes, German questions
