@@ -88,7 +88,7 @@ class CompactScorer:
                 "blocks": [{"kind": b.kind, "char_range": list(b.char_range)} for b in self.blocks]}
         arrays = {"meta": _utf8(json.dumps(meta)), "intercept": self.intercept, "a": self.a, "b": self.b, "columns": self.columns}
         for i, block in enumerate(self.blocks):
-            arrays[f"terms{i}"] = _utf8("\n".join(sorted(block.column, key=block.column.get)))
+            arrays[f"terms{i}"] = _utf8("\n".join(block.column))  # built from the terms in column order
             arrays[f"idf{i}"], arrays[f"weights{i}"] = block.idf, block.weights
         with open(path, "wb") as fh:
             np.savez_compressed(fh, **arrays)

@@ -35,6 +35,7 @@ CARD_FILE = "card.json"
 FORMAT_VERSION = 2
 ENV_MODEL = "REJECTION_RADAR_MODEL"
 RETRAIN_HINT = "retrain with `rejection-radar train training/data/corpus.csv --out DIR`"
+UNTRUSTED_FIX = f"{RETRAIN_HINT}, and use only model files written by rejection-radar"
 UPGRADE_HINT = "or, only if you trust where it came from, convert it with `python -m classifier.persistence upgrade DIR`"
 _CHECKED = {"scikit-learn": 2, "numpy": 1, "spacy": 2}  # how many version parts must match
 MAX_SCHEMA_BYTES = 64 << 20  # the description of the object tree; the bundled model's is about 0.2 MB
@@ -332,7 +333,7 @@ def _schema_types(node, found: set[str]) -> set[str]:
 
 def _check_schema(path: Path) -> None:
     """Refuse a model file whose description names anything outside :data:`TRUSTED_TYPES` (nothing is built)."""
-    fix = f"{RETRAIN_HINT}, and use only model files written by rejection-radar"
+    fix = UNTRUSTED_FIX
     try:
         with zipfile.ZipFile(path) as archive:
             info = archive.getinfo("schema.json")
@@ -357,7 +358,7 @@ def _read_pipeline(path: Path):
 
     from classifier.preprocess import NotePreprocessor
 
-    fix = f"{RETRAIN_HINT}, and use only model files written by rejection-radar"
+    fix = UNTRUSTED_FIX
     _check_schema(path)
     sio = _skops_io()
     try:

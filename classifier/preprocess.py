@@ -1,8 +1,7 @@
 """The spaCy step as a scikit-learn transformer: raw notes in, normalised lemma strings out.
 
 The work is done by :func:`classifier.lemmas.prepare_notes` (clean-up, placeholders, language,
-spaCy tokens and lookup lemmas, cue and concept tokens); the names below are re-exported from
-there for code that imported them from here.
+spaCy tokens and lookup lemmas, cue and concept tokens), which imports no scikit-learn.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from classifier.lemmas import cue_tokens, note_tokens, prepare_notes  # noqa: F401 (the first two re-exported)
+from classifier.lemmas import prepare_notes
 
 
 def _check_notes(X):

@@ -32,7 +32,6 @@ class LinearScorer:
         self.blocks = blocks
         self.weights = weights
         self.intercept = intercept
-        self.calibrated = calibrated
         classes = calibrated.classes
         self.columns = np.searchsorted(classes, calibrated.estimator.classes_)
         self.n_classes = len(classes)

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 
 from classifier.language import detect_language
-from classifier.preprocess import NotePreprocessor, note_tokens
+from classifier.lemmas import note_tokens
+from classifier.preprocess import NotePreprocessor
 
 
 def test_preprocessor_follows_sklearn_conventions():

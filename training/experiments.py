@@ -55,8 +55,8 @@ def _compound_splitter(marker: str):
             for i in range(4, len(token) - 3):
                 left, right = token[:i], token[i:]
                 stems = [left] + [left[: -len(link)] for link in ("s", "n", "en") if left.endswith(link)]
-                if right in words and any(len(s) >= 3 and s in words for s in stems):
-                    stem = next(s for s in stems if len(s) >= 3 and s in words)
+                stem = next((s for s in stems if len(s) >= 3 and s in words), None)
+                if right in words and stem is not None:
                     if best is None or len(right) > len(best[1]):
                         best = (stem, right)
         return tuple(marker + _lemmatiser("de")(p) for p in best) if best else ()
