@@ -149,7 +149,7 @@ def classify(export, output, text, jobs, with_explanation, model_dir, **kwargs):
     from classifier.classify import classify_export
     from classifier.exports import open_export
 
-    model = _load(model_dir)
+    model = _load(model_dir, light=not with_explanation)  # classifying needs no scikit-learn: a quicker start
     reader = open_export(export, roles=roles)
     _said(model, reader.notices)
     with click.progressbar(length=reader.total_rows or 0, label="classifying", file=sys.stderr) as bar:
@@ -365,7 +365,7 @@ def _analyse(export_path, roles, model_dir, picklist_map=None, by=()):
     from classifier.exports import open_export
     from classifier.reports import analyse_stream, read_picklist_map
 
-    model = _load(model_dir)
+    model = _load(model_dir, light=True)
     mapping = read_picklist_map(picklist_map) if picklist_map else None
     with open_export(export_path, roles=roles) as reader:
         _said(model, reader.notices)
@@ -489,7 +489,7 @@ def ingest(export, db, model_dir, **kwargs):
     """
     from classifier.history import ingest_export
 
-    model = _load(model_dir)
+    model = _load(model_dir, light=True)
     with _history(db) as history, click.progressbar(length=0, label="ingesting", file=sys.stderr) as bar:
         done = ingest_export(history, export, model, roles=_roles(kwargs), progress=bar.update)
         total = history.counts()
@@ -508,7 +508,7 @@ def reclassify(db, model_dir):
     Example:
         rejection-radar reclassify --db --model acme
     """
-    model = _load(model_dir)
+    model = _load(model_dir, light=True)
     with _history(db) as history:
         notes, changed = history.reclassify(model)
     _notice(f"relabelled {notes} notes with the model of {model.card.get('created', '?')[:10]}; {changed} labels changed")

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 from classifier.errors import ModelError
-from classifier.ngrams import CharNgrams, cue_pairs, word_ngrams
+from classifier.features import TermColumns, Tokens, split_tokens, sublinear_tfidf
+from classifier.ngrams import CharNgrams, word_ngrams
 
 MAX_SCORER_BYTES = 512 << 20  # all arrays together; the bundled model's are 17 MB
-_KINDS = ("words", "chars", "cues")
+_KINDS = ("words", "chars")
 
 
 def sigmoid_probabilities(decision: np.ndarray, a: np.ndarray, b: np.ndarray, columns: np.ndarray, n_classes: int) -> np.ndarray:
@@ -42,23 +42,17 @@ def sigmoid_probabilities(decision: np.ndarray, a: np.ndarray, b: np.ndarray, co
 
 
 class Block:
-    """One feature block: its analyzer, term columns, idf and weight rows."""
+    """One feature block: its term columns, idf and weight rows."""
 
     def __init__(self, kind: str, terms: list[str], idf: np.ndarray, weights: np.ndarray, char_range: tuple[int, int]):
         self.kind, self.char_range = kind, char_range
-        self.column = {term: i for i, term in enumerate(terms)}
         self.idf, self.weights = idf, weights
-        self.analyzer = CharNgrams(*char_range) if kind == "chars" else word_ngrams if kind == "words" else cue_pairs
+        analyzer = CharNgrams(*char_range) if kind == "chars" else word_ngrams
+        self.columns = TermColumns({term: i for i, term in enumerate(terms)}, analyzer)
 
-    def scores(self, doc: str) -> np.ndarray:
-        """This block's share of the linear scores of one preprocessed note (sublinear tf-idf, l2 norm)."""
-        counts = Counter(g for g in self.analyzer(doc) if g in self.column)
-        if not counts:
-            return np.zeros(self.weights.shape[1])
-        columns = np.fromiter((self.column[g] for g in counts), dtype=np.int64, count=len(counts))
-        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[columns]
-        values /= np.sqrt(values @ values)
-        return values @ self.weights[columns]
+    def scores(self, tokens: Tokens) -> np.ndarray:
+        """This block's share of the linear scores of split notes (sublinear tf-idf, l2 norm), a row per note."""
+        return sublinear_tfidf(self.columns.counts(tokens), self.idf) @ self.weights
 
 
 class CompactScorer:
@@ -76,11 +70,17 @@ class CompactScorer:
 
     def predict_proba(self, prepared: list[str]) -> np.ndarray:
         """Calibrated probabilities, one row per preprocessed note, columns in :attr:`classes` order."""
+        tokens = split_tokens(prepared)
         decision = np.tile(self.intercept, (len(prepared), 1))
-        for row, doc in enumerate(prepared):
-            for block in self.blocks:
-                decision[row] += block.scores(doc)
+        for block in self.blocks:
+            decision += block.scores(tokens)
         return sigmoid_probabilities(decision, self.a, self.b, self.columns, len(self.classes))
+
+    def prepare(self, notes: list[str]) -> tuple[list[str], list[str]]:
+        """Model input and language of each note, by the spaCy step this model was trained with."""
+        from classifier.lemmas import prepare_notes
+
+        return prepare_notes(notes, **self.prep)
 
     def save(self, path: str | Path) -> None:
         """Write the arrays to ``path`` (a compressed ``.npz``, 7 MB for the bundled model)."""
@@ -88,7 +88,7 @@ class CompactScorer:
                 "blocks": [{"kind": b.kind, "char_range": list(b.char_range)} for b in self.blocks]}
         arrays = {"meta": _utf8(json.dumps(meta)), "intercept": self.intercept, "a": self.a, "b": self.b, "columns": self.columns}
         for i, block in enumerate(self.blocks):
-            arrays[f"terms{i}"] = _utf8("\n".join(block.column))  # built from the terms in column order
+            arrays[f"terms{i}"] = _utf8("\n".join(block.columns.vocabulary))  # built from the terms in column order
             arrays[f"idf{i}"], arrays[f"weights{i}"] = block.idf, block.weights
         with open(path, "wb") as fh:
             np.savez_compressed(fh, **arrays)
@@ -107,7 +107,7 @@ class CompactScorer:
                     terms = bytes(data[f"terms{i}"]).decode("utf-8").split("\n")
                     idf, weights = data[f"idf{i}"].astype(np.float64), data[f"weights{i}"].astype(np.float64)
                     kind, char_range = info["kind"], tuple(int(x) for x in info["char_range"])
-                    if kind not in _KINDS or idf.shape != (len(terms),) or weights.shape != (len(terms), n):
+                    if kind not in _KINDS or (kind == "chars" and not 1 <= char_range[0] <= char_range[1] <= 20) or idf.shape != (len(terms),) or weights.shape != (len(terms), n):
                         raise ValueError(f"block {i} is malformed")
                     blocks.append(Block(kind, terms, idf, weights, char_range))
                 scorer = cls(classes, blocks, data["intercept"].astype(np.float64), data["a"].astype(np.float64),

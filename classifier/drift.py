@@ -7,7 +7,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from classifier.model import ReasonModel
-from classifier.pipeline import preprocessor
 
 SAMPLE = 5_000
 FACTOR = 2.0
@@ -25,12 +24,6 @@ def unseen_share(prepared: Sequence[str], vocabulary: set[str]) -> float:
     return float(np.mean([t not in vocabulary for t in tokens])) if tokens else 0.0
 
 
-def model_vocabulary(model: ReasonModel) -> set[str]:
-    """The single words the model's word features know."""
-    words = model.pipeline.named_steps["features"].transformer_list[0][1]
-    return {term for term in words.vocabulary_ if " " not in term}
-
-
 def drift_check(model: ReasonModel, notes: Sequence[str], needs_review_share: float, seed: int = 0) -> dict | None:
     """Compare the share of notes needing review and of unseen words with the card's baseline.
 
@@ -42,8 +35,8 @@ def drift_check(model: ReasonModel, notes: Sequence[str], needs_review_share: fl
         return None
     rng = np.random.default_rng(seed)
     sample = [notes[i] for i in rng.choice(len(notes), size=min(SAMPLE, len(notes)), replace=False)]
-    prepared = preprocessor(model.pipeline).transform(sample)
-    oov = unseen_share(prepared, model_vocabulary(model))
+    prepared = model.prepare(sample)[0]
+    oov = unseen_share(prepared, model.words)
 
     def high(value: float, expected: float | None) -> bool:
         return expected is not None and value > FACTOR * expected and value > expected + MARGIN

@@ -69,7 +69,7 @@ class PredictionCache:
         return self.proba[rows], [self.langs[r] for r in rows.tolist()]
 
 
-def _predict(pipeline: Pipeline, notes: list[str], cache: PredictionCache | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _predict(model: "ReasonModel", notes: list[str], cache: PredictionCache | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Probabilities and languages; each distinct model input is vectorised and scored once.
 
     Notes already in ``cache`` (filled here, see :class:`PredictionCache`) are not scored
@@ -77,7 +77,7 @@ def _predict(pipeline: Pipeline, notes: list[str], cache: PredictionCache | None
     """
     cache = PredictionCache(0) if cache is None else cache
     with _collector_paused():
-        return _predict_cached(pipeline, notes, cache)
+        return _predict_cached(model, notes, cache)
 
 
 @contextmanager
@@ -97,11 +97,8 @@ def _collector_paused():
             gc.enable()
 
 
-def _predict_cached(pipeline: Pipeline, notes: list[str], cache: PredictionCache) -> tuple[np.ndarray, np.ndarray]:
-    from classifier.pipeline import preprocessor
-    from classifier.scoring import predict_prepared
-
-    n_classes = len(pipeline.classes_)
+def _predict_cached(model: "ReasonModel", notes: list[str], cache: PredictionCache) -> tuple[np.ndarray, np.ndarray]:
+    n_classes = len(model.labels)
     if not notes:
         return np.zeros((0, n_classes)), np.array([], dtype=object)
     distinct = list(dict.fromkeys(notes))
@@ -112,10 +109,10 @@ def _predict_cached(pipeline: Pipeline, notes: list[str], cache: PredictionCache
         proba[cached], langs[cached] = cache.lookup([n for n, hit in zip(distinct, cached) if hit])
     if not cached.all():
         todo = [n for n, hit in zip(distinct, cached) if not hit]
-        prepared, todo_langs = preprocessor(pipeline).prepare(todo)
+        prepared, todo_langs = model.prepare(todo)
         position: dict[str, int] = {}
         inverse = np.fromiter((position.setdefault(p, len(position)) for p in prepared), dtype=np.int64, count=len(prepared))
-        scored = predict_prepared(pipeline, list(position))[inverse]
+        scored = model.score_prepared(list(position))[inverse]
         proba[~cached], langs[~cached] = scored, todo_langs
         cache.add(todo, scored, list(todo_langs))
     if len(distinct) == len(notes):
@@ -134,7 +131,7 @@ def _init_worker(model: "ReasonModel") -> None:
 
 
 def _worker_predict(notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    return _predict(_WORKER["model"].pipeline, notes, _WORKER["model"]._predictions)
+    return _predict(_WORKER["model"], notes, _WORKER["model"]._predictions)
 
 
 def _worker_call(func, item):
@@ -164,10 +161,35 @@ class ReasonModel:
     scorer: CompactScorer | None = field(default=None, repr=False, compare=False)
 
     @property
+    def words(self) -> set[str]:
+        """The single words the model's word features know."""
+        if self.pipeline is None:
+            vocabulary = next(b.columns.vocabulary for b in self.scorer.blocks if b.kind == "words")
+        else:
+            vocabulary = self.pipeline.named_steps["features"].transformer_list[0][1].vocabulary_
+        return {term for term in vocabulary if " " not in term}
+
+    @property
     def labels(self) -> list[str]:
         if self.pipeline is None:
             return list(self.scorer.classes)
         return [str(c) for c in self.pipeline.classes_]
+
+    def prepare(self, notes: list[str]):
+        """Model input (space-separated lemmas and cue tokens) and language of each note: the spaCy step."""
+        if self.pipeline is None:
+            return self.scorer.prepare(notes)
+        from classifier.pipeline import preprocessor
+
+        return preprocessor(self.pipeline).prepare(notes)
+
+    def score_prepared(self, prepared: list[str]) -> np.ndarray:
+        """Probabilities of notes already through :meth:`prepare`."""
+        if self.pipeline is None:
+            return self.scorer.predict_proba(prepared)
+        from classifier.scoring import predict_prepared
+
+        return predict_prepared(self.pipeline, prepared)
 
     def predict_proba(self, notes: Iterable[str]) -> np.ndarray:
         """Probabilities per label (columns in :attr:`labels` order), one row per note."""
@@ -178,13 +200,8 @@ class ReasonModel:
         notes = list(notes)
         if not notes:
             return np.zeros((0, len(self.labels))), np.array([], dtype=object)
-        if self.pipeline is None:
-            from classifier.lemmas import prepare_notes
-
-            prepared, langs = prepare_notes(notes, **self.scorer.prep)
-            return self.scorer.predict_proba(prepared), np.array(langs, dtype=object)
         if self._pool is None or len(notes) < PARALLEL_MIN:
-            return _predict(self.pipeline, notes, self._predictions)
+            return _predict(self, notes, self._predictions)
         size = -(-len(notes) // self._jobs)
         parts = self._pool.map(_worker_predict, [notes[i : i + size] for i in range(0, len(notes), size)])
         return np.vstack([p for p, _ in parts]), np.concatenate([lg for _, lg in parts])
@@ -197,10 +214,10 @@ class ReasonModel:
         them without pickling. Where ``fork`` is not available this does nothing.
         """
         n_jobs = n_jobs or os.cpu_count() or 1
-        if n_jobs < 2 or self.pipeline is None or "fork" not in multiprocessing.get_all_start_methods():
+        if n_jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
             yield self
             return
-        _predict(self.pipeline, ["kein Budget", "no budget"])  # load spaCy tables before forking
+        _predict(self, ["kein Budget", "no budget"])  # load spaCy tables before forking
         gc.collect()
         gc.freeze()  # the model's objects leave the collector's view: no worker copies their pages by collecting them
         try:

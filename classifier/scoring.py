@@ -17,8 +17,9 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifier.compact import Block, CompactScorer, sigmoid_probabilities
-from classifier.ngrams import CharNgrams, cue_pairs, word_ngrams
-from classifier.pipeline import TokenTfidfVectorizer, after_preprocessing, preprocessor, split_tokens
+from classifier.ngrams import CharNgrams, word_ngrams
+from classifier.features import split_tokens
+from classifier.pipeline import TokenTfidfVectorizer, after_preprocessing, preprocessor
 
 
 class LinearScorer:
@@ -108,7 +109,7 @@ def compact_scorer(pipeline: Pipeline, source: str = "") -> CompactScorer | None
     blocks = []
     for vectoriser, weights in zip(scorer.blocks, scorer.weights):
         analyzer = vectoriser.analyzer
-        kind = "words" if analyzer is word_ngrams else "cues" if analyzer is cue_pairs else "chars" if isinstance(analyzer, CharNgrams) else None
+        kind = "words" if analyzer is word_ngrams else "chars" if isinstance(analyzer, CharNgrams) else None
         if kind is None or not vectoriser.sublinear_tf or vectoriser.norm != "l2" or not vectoriser.use_idf or vectoriser.binary:
             return None
         terms = sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.get)

@@ -171,3 +171,18 @@ def test_the_cache_keeps_only_the_most_recent_scorers(seed_model_dir, tmp_path, 
     assert _cache(seed_model_dir).name in kept and len(kept) == CACHED_SCORERS
     assert f"scorer-{CACHED_SCORERS + 1:032d}.npz" in kept and f"scorer-{0:032d}.npz" not in kept
     assert (folder / "notes.txt").exists()
+
+
+def test_an_export_classified_by_workers_from_the_scorer_equals_the_pipelines(seed_model_dir, seed_model, notes, tmp_path):
+    import pandas as pd
+
+    from classifier.classify import classify_export
+
+    load_model(seed_model_dir, light=True)  # derives the scorer
+    light = load_model(seed_model_dir, light=True)
+    assert light.pipeline is None
+    source = tmp_path / "export.csv"
+    pd.DataFrame({"Lead ID": range(len(notes) * 2), "Rejection reason": notes + notes[::-1]}).to_csv(source, index=False)
+    classify_export(source, light, tmp_path / "light.csv", jobs=2)
+    classify_export(source, seed_model, tmp_path / "full.csv", jobs=1)
+    assert (tmp_path / "light.csv").read_bytes() == (tmp_path / "full.csv").read_bytes()

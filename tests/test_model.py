@@ -87,11 +87,11 @@ def test_cached_predictions_equal_fresh_ones_and_the_cache_stays_bounded(seed_mo
     from classifier.model import PredictionCache, _predict
 
     notes = seed_frame["text"].tolist()
-    fresh = _predict(seed_model.pipeline, notes)
+    fresh = _predict(seed_model, notes)
     cache = PredictionCache(size=len(notes) // 3)
-    first = _predict(seed_model.pipeline, notes[: len(notes) // 2], cache)  # fills the cache, a third of the notes
+    first = _predict(seed_model, notes[: len(notes) // 2], cache)  # fills the cache, a third of the notes
     assert len(cache) == len(notes) // 3
-    mixed = _predict(seed_model.pipeline, notes[::-1] + notes[:5], cache)  # cached and new notes, repeated, reordered
+    mixed = _predict(seed_model, notes[::-1] + notes[:5], cache)  # cached and new notes, repeated, reordered
     assert len(cache) == len(notes) // 3
     np.testing.assert_allclose(first[0], fresh[0][: len(notes) // 2])
     np.testing.assert_allclose(mixed[0], np.vstack([fresh[0][::-1], fresh[0][:5]]))
