@@ -124,7 +124,7 @@ def sublinear_tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     np.log(counts.data, out=counts.data)
     counts.data += 1.0
     counts.data *= idf[counts.indices]
-    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
-    norms = np.sqrt(np.bincount(rows, weights=counts.data**2, minlength=counts.shape[0]))
-    counts.data /= norms[rows]
+    squares = sp.csr_matrix((counts.data**2, counts.indices, counts.indptr), shape=counts.shape)
+    norms = np.sqrt(np.asarray(squares.sum(axis=1)).ravel())
+    counts.data /= np.repeat(norms, np.diff(counts.indptr))  # a row with terms has a norm > 0
     return counts

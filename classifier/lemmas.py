@@ -215,45 +215,57 @@ def cue_tokens(tokens: list[str]) -> list[str]:
     return sorted(found)
 
 
+_NOTHING = ((), (), False)  # what most lemmas contribute: no cue phrase, no concept, no negation
+
+
 class _CueScanner:
     """:func:`cue_tokens` and :func:`~classifier.lexicon.concept_tokens` of a note in one pass.
 
-    What each lemma contributes (cue phrases starting with it, its concepts, whether it is a
-    negation) is looked up once and cached, so a note costs one dictionary look-up per token.
+    What each lemma contributes (cue phrases starting with it, its concept token names, whether
+    it is a negation) is looked up once and cached, so a note costs one dictionary look-up per
+    token, and a lemma that contributes nothing is passed over at once.
     """
 
     def __init__(self, cues: bool, concepts: bool, scope: int = 3):
         self.cues, self.concepts, self.scope = cues, concepts, scope
-        self.cache: dict[str, tuple[tuple, tuple[str, ...], bool]] = {}
+        self.cache: dict[str, tuple[tuple, tuple[tuple[str, str], ...], bool]] = {}
 
-    def _info(self, token: str) -> tuple[tuple, tuple[str, ...], bool]:
+    def _info(self, token: str) -> tuple[tuple, tuple[tuple[str, str], ...], bool]:
+        concepts = word_concepts(token) if self.concepts and token not in NEGATIONS else ()
         info = (
             _cue_phrases().get(token, ()) if self.cues else (),
-            word_concepts(token) if self.concepts and token not in NEGATIONS else (),
+            tuple((f"cue_about_{c}", f"cue_negated_{c}") for c in concepts),
             self.concepts and token in NEGATIONS,
         )
+        if info == _NOTHING:
+            info = _NOTHING
         if len(self.cache) < CACHE_LIMIT:
             self.cache[token] = info
         return info
 
     def __call__(self, tokens: list[str]) -> list[str]:
-        cues: set[str] = set()
-        about: set[str] = set()
-        negated: set[str] = set()
+        cues: list[str] = []
+        found: set[str] = set()
         last_negation = -self.scope - 1
         get = self.cache.get
         for i, token in enumerate(tokens):
-            phrases, concepts, negation = get(token) or self._info(token)
+            info = get(token) or self._info(token)
+            if info is _NOTHING:
+                continue
+            phrases, concepts, negation = info
             for phrase, name in phrases:
                 if name not in cues and tuple(tokens[i : i + len(phrase)]) == phrase:
-                    cues.add(name)
+                    cues.append(name)
             if negation:
                 last_negation = i
             elif concepts:
-                about.update(concepts)
-                if i - last_negation <= self.scope:
-                    negated.update(concepts)
-        found = sorted(f"cue_about_{c}" for c in about) + [f"cue_negated_{c}" for c in negated]
+                negated = i - last_negation <= self.scope
+                for about, under_negation in concepts:
+                    found.add(about)
+                    if negated:
+                        found.add(under_negation)
+        if not cues and not found:
+            return []
         return sorted(cues) + sorted(found)
 
 
