@@ -147,6 +147,13 @@ class _ChunkLemmas:
         self.vocab_limit = len(self.tokenizer.vocab) + VOCAB_GROWTH
 
     def __call__(self, text: str) -> list[str]:
+        get = self.cache.get
+        try:  # most notes: every chunk seen before
+            return [lemma for chunk in text.split() for lemma in get(chunk)]
+        except TypeError:  # a chunk not cached (None)
+            return self._tokenise(text)
+
+    def _tokenise(self, text: str) -> list[str]:
         out: list[str] = []
         cache = self.cache
         for chunk in text.split():

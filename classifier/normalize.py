@@ -19,6 +19,7 @@ _HIDDEN = re.compile(
     r"<!--.*?(?:-->|$)|<\s*(style|script|template|noscript)\b[^>]*>.*?(?:<\s*/\s*\1\s*>|$)", re.I | re.S
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+_ODD_SPACES = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u3000]| {2}")  # what _SPACES would change
 _NEWLINES = re.compile(r"\s*\n\s*")
 
 # Placeholders: alphanumeric tokens the spaCy tokenizer keeps whole.
@@ -85,12 +86,14 @@ def clean(text: str) -> str:
     'Kein Budget'
     """
     text = unicodedata.normalize("NFKC", html_to_text(str(text)))
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    return _SPACES.sub(" ", text.replace("\r", "\n")).strip()
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\r", "\n")
+    if "  " in text or "\t" in text or (not text.isascii() and _ODD_SPACES.search(text)):
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
-# Two passes at most: addresses (only when the text has '@' or a URL), then everything with
-# digits (only when it has one), each as one regex whose alternatives keep the order above.
+# Two passes at most: addresses (only when the text has '@', 'www.' or 'http'), then everything
+# with digits (only when it has one), each as one regex whose alternatives keep the order above.
 def _alternation(indices: range, starts: str = "") -> re.Pattern[str]:
     """The patterns as one regex; ``starts`` (a lookahead class) skips positions none can start at."""
     return re.compile(
@@ -105,7 +108,10 @@ def _alternation(indices: range, starts: str = "") -> re.Pattern[str]:
 
 _ADDRESSES = _alternation(range(2))
 _NUMBERS = _alternation(range(2, len(_PLACEHOLDERS)), starts=r"[\d€$£+qQhHkKcCwWfFgG]")
-_MAYBE_ADDRESS = re.compile(r"@|www\.|https?:", re.I)
+# The same alternatives tried only where a digit, currency sign or '+' stands: enough when no
+# letter-led one (q1, h2, kw 12, fy'26) can match, i.e. no q, h, w, k, y or j before a digit.
+_NUMBERS_AT_DIGITS = _alternation(range(2, len(_PLACEHOLDERS)), starts=r"[\d€$£+]")
+_LETTER_DIGIT = re.compile(r"[qhwkyjQHWKYJ\u212a]\s?'?\d")
 _MAYBE_NUMBER = re.compile(r"[\d€$£]")
 
 
@@ -119,10 +125,10 @@ def mask(text: str) -> str:
     >>> mask("call back Q3 2027, budget 5k EUR, jk@acme.de")
     'call back xxquarter , budget xxmoney , xxemail'
     """
-    if _MAYBE_ADDRESS.search(text):
+    if "@" in text or "www." in (low := text.lower()) or "http" in low:
         text = _ADDRESSES.sub(_placeholder, text)
     if _MAYBE_NUMBER.search(text):
-        text = _NUMBERS.sub(_placeholder, text)
+        text = (_NUMBERS if _LETTER_DIGIT.search(text) else _NUMBERS_AT_DIGITS).sub(_placeholder, text)
     return " ".join(text.split())
 
 

@@ -1,5 +1,7 @@
+import unicodedata
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from classifier.normalize import clean, fold, html_to_text, is_empty_note, mask, redact
@@ -85,3 +87,35 @@ def test_redact_masks_every_phone_number_form(note, kept):
     redacted = redact(note)
     assert "[phone]" in redacted and kept in redacted
     assert not any(run in redacted for run in ("2345678", "1234567"))
+
+
+_PIECES = ["q3", "Q 3", "h1", "H2", "kw 12", "KW12", "cw5", "wk 7", "fy'26", "FY 27", "gj2026", "2.", "Quartal", "12.03.",
+           "2026-03-12", "03/2027", "+49 171", "0171 234567", "5k", "€ 5", "20.000 EUR", "$50k", "www.", "HTTP://", "@", "a@b.de",
+           "2027", "#4821", " ", "  ", "\t", "\u00a0", "\u2009", "x", "y", "k", "Q", "ä", "'", "-", ".", ",", "\u212a", "7"]
+_TRICKY = st.one_of(
+    st.lists(st.sampled_from(_PIECES), max_size=12).map("".join),
+    st.text(alphabet="0123456789 .,/-'+€$£@:qQhHkKwWyYjJcCfFgGtTpPsS\tabxz\u00a0\u2009KäÜ#()", max_size=40),
+)
+
+
+def _mask_unguarded(text: str) -> str:
+    """mask without its shortcuts: both placeholder passes on every text."""
+    from classifier import normalize
+
+    text = normalize._ADDRESSES.sub(normalize._placeholder, text)
+    return " ".join(normalize._NUMBERS.sub(normalize._placeholder, text).split())
+
+
+@settings(max_examples=500)
+@given(_TRICKY)
+def test_mask_shortcuts_change_nothing(text):
+    assert mask(text) == _mask_unguarded(text)
+    assert mask(clean(text)) == _mask_unguarded(clean(text))
+
+
+@given(_TRICKY)
+def test_clean_collapses_every_run_of_spaces(text):
+    from classifier import normalize
+
+    expected = normalize._SPACES.sub(" ", unicodedata.normalize("NFKC", html_to_text(text)).replace("\r", "\n")).strip()
+    assert clean(text) == expected
