@@ -130,6 +130,9 @@ def _doc_lemmas(doc, lang: str) -> list[str]:
     return [lemma.by_orth(orth, strings) for orth, punct, space in doc.to_array(_ATTRS).tolist() if not (punct or space)]
 
 
+_TRAILING = ',;!?:)"'  # punctuation that spaCy splits off the end of a word as tokens of its own
+
+
 class _ChunkLemmas:
     """Lemmas of a note through spaCy's tokenizer, one whitespace-separated chunk at a time.
 
@@ -145,6 +148,7 @@ class _ChunkLemmas:
         self.lang = lang
         self.cache: dict[str, tuple[str, ...]] = {}
         self.vocab_limit = len(self.tokenizer.vocab) + VOCAB_GROWTH
+        self.specials = frozenset(self.tokenizer.rules or ())  # "dont", "z.B.", "Im": spaCy splits or keeps these its own way
 
     def __call__(self, text: str) -> list[str]:
         get = self.cache.get
@@ -159,13 +163,22 @@ class _ChunkLemmas:
         for chunk in text.split():
             lemmas = cache.get(chunk)
             if lemmas is None:
-                lemmas = tuple(_doc_lemmas(self.tokenizer(chunk), self.lang))
+                lemmas = self._chunk(chunk)
                 if len(cache) < CACHE_LIMIT:
                     cache[chunk] = lemmas
                 if len(self.tokenizer.vocab) > self.vocab_limit:
                     self._renew()
             out.extend(lemmas)
         return out
+
+    def _chunk(self, chunk: str) -> tuple[str, ...]:
+        """Lemmas of one chunk. A word of letters, with only ``, ; ! ? : ) "`` after it, is one
+        token to spaCy's tokenizer unless it is a special case (tested on 500k words of the
+        lemma tables), so it skips the tokenizer."""
+        word = chunk.rstrip(_TRAILING)
+        if word.isalpha() and word not in self.specials and chunk not in self.specials:
+            return (_lemmatiser(self.lang)(word),)
+        return tuple(_doc_lemmas(self.tokenizer(chunk), self.lang))
 
     def _renew(self) -> None:
         """Swap in a fresh tokenizer: spaCy's vocabulary keeps every string it ever saw, so on

@@ -8,6 +8,8 @@ plus stamped and noisy notes.
 """
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -130,3 +132,18 @@ def test_tokenizer_vocabulary_stays_bounded_and_renewal_keeps_the_lemmas(notes, 
     assert max(sizes) <= base + 300 + 100  # bounded (one note may add a few strings)
     assert len(plain.vocab) > base + 1000  # without renewal it would have grown far beyond
     assert got == expected
+
+
+_WORDS = ["dont", "Im", "cannot", "gonna", "Budget", "KASSEL", "zB", "etc", "Mio", "So", "Messrs", "ÄRGER", "façade", "ß", "İstanbul",
+          "ǅemal", "Ⅻ", "ａｂｃ", "x", "I", "z", "Mich", "don", "t", "s"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_WORDS) | st.text(st.characters(categories=["L"]), min_size=1, max_size=8),
+                          st.text(',;!?:)".', max_size=3)), min_size=1, max_size=6),
+       st.sampled_from(["de", "en"]))
+def test_words_that_skip_the_tokenizer_get_the_tokenizers_lemmas(pieces, lang):
+    from classifier.lemmas import _ChunkLemmas
+
+    text = " ".join(word + tail for word, tail in pieces)
+    assert _ChunkLemmas(lang)(text) == _doc_lemmas(load_nlp(lang).tokenizer(text), lang)
