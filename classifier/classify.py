@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from classifier.exports.writer import TableWriter, csv_text
-from classifier.model import OUTPUT_COLUMNS, ReasonModel
+from classifier.model import OUTPUT_COLUMNS, ReasonModel, classify_counting_empty
 
 
 def prediction_columns(existing: list[str]) -> dict[str, str]:
@@ -42,28 +42,29 @@ def add_predictions(export, model: ReasonModel, predictions: pd.DataFrame | None
     return pd.concat([frame, predictions], axis=1)
 
 
-def _classified(model: ReasonModel, chunk, explain: bool) -> pd.DataFrame:
-    """One chunk of an export with its predictions (and explanations) appended."""
+def _classified(model: ReasonModel, chunk, explain: bool) -> tuple[pd.DataFrame, int]:
+    """One chunk of an export with its predictions (and explanations) appended, and its count of notes with no reason."""
     notes = chunk.note_text().tolist()
-    classified = add_predictions(chunk, model, model.classify(notes))
+    predictions, empty = classify_counting_empty(notes, model)
+    classified = add_predictions(chunk, model, predictions)
     if explain:
         from classifier.explain import explanation_lines
 
         classified["explanation"] = explanation_lines(model, notes)
-    return classified
+    return classified, empty
 
 
 def _frame_chunk(model: ReasonModel, item) -> tuple[pd.DataFrame, int]:
     """Worker task: a classified chunk and its count of notes with no reason."""
     chunk, explain = item
-    return _classified(model, chunk, explain), int(chunk.is_empty_note().sum())
+    return _classified(model, chunk, explain)
 
 
 def _csv_chunk(model: ReasonModel, item) -> tuple[str, list[str], int, int]:
     """Worker task: a classified chunk as CSV/TSV rows (no header), its columns, rows and notes with no reason."""
     chunk, explain, sep = item
-    classified = _classified(model, chunk, explain)
-    return csv_text(classified, header=False, sep=sep), list(classified.columns), len(classified), int(chunk.is_empty_note().sum())
+    classified, empty = _classified(model, chunk, explain)
+    return csv_text(classified, header=False, sep=sep), list(classified.columns), len(classified), empty
 
 
 @dataclass

@@ -272,7 +272,7 @@ class ReasonModel:
 
         The same as a row of :meth:`classify`, without pandas (quick for a single note).
         """
-        columns = _prediction_columns(["" if note is None else str(note)], self)
+        columns, _ = _prediction_columns(["" if note is None else str(note)], self)
         return {name: values[0].item() if hasattr(values[0], "item") else values[0] for name, values in columns.items()}
 
     def classify(self, notes: Iterable[str], *, batch_size: int = 200_000, progress=None) -> "pd.DataFrame":
@@ -288,19 +288,26 @@ def classify_notes(notes: Iterable[str], model: ReasonModel, *, batch_size: int 
     without asking the model. Each distinct note is classified once. ``progress`` is called
     with the number of distinct notes done after every batch.
     """
+    return classify_counting_empty(notes, model, batch_size=batch_size, progress=progress)[0]
+
+
+def classify_counting_empty(notes: Iterable[str], model: ReasonModel, *, batch_size: int = 200_000, progress=None) -> tuple["pd.DataFrame", int]:
+    """:func:`classify_notes` and how many of the notes carry no reason."""
     import pandas as pd
 
     notes = ["" if n is None else str(n) for n in notes]
     distinct = list(dict.fromkeys(notes))
-    frame = pd.DataFrame(_prediction_columns(distinct, model, batch_size, progress))
+    columns, empty = _prediction_columns(distinct, model, batch_size, progress)
+    frame = pd.DataFrame(columns)
     if len(distinct) == len(notes):
-        return frame
+        return frame, int(empty.sum())
     position = {n: i for i, n in enumerate(distinct)}
-    return frame.iloc[[position[n] for n in notes]].reset_index(drop=True)
+    rows = np.fromiter((position[n] for n in notes), dtype=np.int64, count=len(notes))
+    return frame.iloc[rows].reset_index(drop=True), int(empty[rows].sum())
 
 
-def _prediction_columns(distinct: list[str], model: ReasonModel, batch_size: int = 200_000, progress=None) -> dict[str, np.ndarray]:
-    """The output columns (:data:`OUTPUT_COLUMNS`) for distinct notes, as arrays."""
+def _prediction_columns(distinct: list[str], model: ReasonModel, batch_size: int = 200_000, progress=None) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The output columns (:data:`OUTPUT_COLUMNS`) for distinct notes, as arrays, and which notes carry no reason."""
     empty = np.array([is_empty_note(n) for n in distinct], dtype=bool)
     labels = np.array(model.labels, dtype=object)
     reason = np.full(len(distinct), EMPTY_REASON, dtype=object)
@@ -330,4 +337,4 @@ def _prediction_columns(distinct: list[str], model: ReasonModel, batch_size: int
         "needs_review": (confidence < model.threshold) & ~empty,
         "challenge": np.array([questions.get((r, lg), "") for r, lg in zip(reason, langs)], dtype=object),
         "note_lang": langs,
-    }
+    }, empty

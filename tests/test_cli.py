@@ -68,6 +68,17 @@ def test_classify_file_keeps_every_row_and_column(runner, tmp_path):
         assert column in classified
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_classify_counts_the_notes_that_carry_no_reason(runner, tmp_path, jobs):
+    notes = ["kein Budget", "n/a", "-", "kein Budget", "", "n/a", "no need", "<p>&nbsp;</p>"] * 1500  # 12,000 rows, repeats
+    pd.DataFrame({"Lead ID": range(len(notes)), "Unqualified Reason": notes}).to_csv(tmp_path / "e.csv", index=False)
+    result = run(runner, "classify", tmp_path / "e.csv", "-o", tmp_path / "out.csv", "--jobs", jobs)
+    assert result.exit_code == 0
+    assert "7500 notes carry no reason at all" in result.stderr
+    out = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert (out["confidence"] == "1.0").sum() >= 7500 and len(out) == len(notes)
+
+
 def test_classify_stdin_to_stdout(runner):
     result = run(runner, "classify", "-", input=EXAMPLE.read_text(encoding="utf-8"))
     assert result.exit_code == 0
