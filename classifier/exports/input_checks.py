@@ -68,10 +68,17 @@ class SeenKeys:
         return found
 
     def add(self, values: pd.Series) -> None:
-        run = np.unique(self.keys(values))
+        run = _distinct(np.sort(self.keys(values)))
         while self.runs and len(self.runs[-1]) <= len(run):
-            run = np.union1d(self.runs.pop(), run)
+            merged = np.concatenate([self.runs.pop(), run])
+            merged.sort(kind="stable")  # timsort merges the two sorted halves in one linear pass
+            run = _distinct(merged)
         self.runs.append(run)
+
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    """A sorted array without its repeated values."""
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
 
 
 def fix_mojibake(text: str) -> str:

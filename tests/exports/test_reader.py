@@ -491,3 +491,19 @@ def test_ids_repeated_across_streamed_chunks_are_counted_once_each(tmp_path):
             pass
         notices = reader.notices
     assert any("4 rows repeat an ID" in n for n in notices), notices
+
+
+def test_seen_ids_answer_as_a_set_of_every_id_added_would():
+    import random
+
+    from classifier.exports.input_checks import SeenKeys
+
+    rng = random.Random(3)
+    seen, reference = SeenKeys(), set()
+    for _ in range(40):  # chunks of varied size, so runs of every size are merged
+        chunk = pd.Series([str(rng.randrange(5_000)) for _ in range(rng.randrange(0, 400))], dtype=object)
+        probe = pd.Series([str(rng.randrange(6_000)) for _ in range(200)], dtype=object)
+        assert seen.contains(probe).tolist() == [p in reference for p in probe]
+        seen.add(chunk)
+        reference.update(chunk)
+        assert len(seen) >= len(reference)  # an ID added twice may sit in two runs
