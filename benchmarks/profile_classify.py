@@ -71,8 +71,9 @@ def stages(src: Path, column: str) -> dict:
         from classifier.language import detect_language
         from classifier.model import EMPTY_REASON
         from classifier.normalize import clean, is_empty_note, mask
-        from classifier.pipeline import after_preprocessing, split_tokens, word_ngrams
-        from classifier.scoring import LinearScorer
+        from classifier.compact import sigmoid_probabilities
+        from classifier.features import split_tokens
+        from classifier.scoring import compact_scorer
         from classifier.lemmas import LANGS, MAX_CHARS, _chunk_lemmas, _cue_phrases, _cue_scanner, _lemmatiser, load_nlp
         from classifier.preprocess import NotePreprocessor
     with clock("load model (checksum + unpickle)"):
@@ -110,16 +111,15 @@ def stages(src: Path, column: str) -> dict:
         position: dict[str, int] = {}
         inverse = np.fromiter((position.setdefault(p, len(position)) for p in prepared), dtype=np.int64, count=len(prepared))
         unique_inputs = list(position)
-    scorer = LinearScorer.from_pipeline(after_preprocessing(model.pipeline))
+    scorer = compact_scorer(model.pipeline)
     with clock("split model inputs into tokens (once, both blocks)"):
         split = split_tokens(unique_inputs)
     decision = np.tile(scorer.intercept, (len(unique_inputs), 1))
-    for block, weight in zip(scorer.blocks, scorer.weights):
-        name = "words" if block.analyzer is word_ngrams else "chars"
-        with clock(f"TF-IDF {name} block x its weights"):
-            decision += block.transform_tokens(split) @ weight
+    for block in scorer.blocks:
+        with clock(f"TF-IDF {block.kind} block x its weights"):
+            decision += block.scores(split)
     with clock("sigmoid calibration"):
-        proba = scorer.calibrate(decision)[inverse]
+        proba = sigmoid_probabilities(decision, scorer.a, scorer.b, scorer.columns, len(scorer.classes))[inverse]
     with clock("classify_notes: output frame (argsort, labels, challenge)"):
         labels = np.array(model.labels, dtype=object)
         order = np.argsort(-proba, axis=1)

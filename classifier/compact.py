@@ -1,8 +1,8 @@
-"""A fitted model's weights as plain arrays, so a few notes are scored without scikit-learn.
+"""A fitted model's weights as plain arrays, so notes are scored without scikit-learn.
 
-``rejection-radar classify --text`` answers from it: importing scikit-learn and rebuilding the
-pipeline from its skops file cost more than a second, which one note should not pay. It is
-derived from a model file once and kept in the user's cache folder
+``rejection-radar classify`` (one note or a whole export), ``report`` and ``challenge`` answer
+from it: importing scikit-learn and rebuilding the pipeline from its skops file cost more than
+a second. It is derived from a model file once and kept in the user's cache folder
 (:func:`classifier.persistence.scorer_cache_path`), named after the model's checksum. The file holds, per
 feature block, the terms in column order with their idf and their rows of the linear model's
 weights (already scaled by the block's weight), then the intercept and the sigmoid calibration.

@@ -332,9 +332,9 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
     ),
     (
         "scorer_forgets_intercept",  # the fast scorer adds no intercept: probabilities differ from sklearn's
-        "classifier/scoring.py",
-        "        scores = np.tile(self.intercept, (len(prepared), 1))\n",
-        "        scores = np.zeros((len(prepared), len(self.intercept)))\n",
+        "classifier/compact.py",
+        "        decision = np.tile(self.intercept, (len(prepared), 1))\n",
+        "        decision = np.zeros((len(prepared), len(self.intercept)))\n",
         ["tests/test_fast_path.py::test_scorer_gives_sklearns_probabilities_and_labels"],
     ),
     (

@@ -74,11 +74,11 @@ def test_fast_vectorisers_equal_sklearn_transform(notes, seed_model):
 
 def test_scorer_gives_sklearns_probabilities_and_labels(notes, seed_model):
     from classifier.pipeline import after_preprocessing, preprocessor
-    from classifier.scoring import LinearScorer, predict_prepared
+    from classifier.scoring import compact_scorer, predict_prepared
 
     prepared = list(dict.fromkeys(preprocessor(seed_model.pipeline).transform(notes)))
     rest = after_preprocessing(seed_model.pipeline)
-    assert LinearScorer.from_pipeline(rest) is not None  # the shipped shape takes the fast path
+    assert compact_scorer(seed_model.pipeline) is not None  # the shipped shape takes the fast path
     fast = predict_prepared(seed_model.pipeline, prepared)
     plain = rest.predict_proba(prepared)
     assert fast.shape == plain.shape and np.abs(fast - plain).max() < 1e-9
@@ -87,10 +87,10 @@ def test_scorer_gives_sklearns_probabilities_and_labels(notes, seed_model):
 
 def test_scorer_leaves_other_model_shapes_to_sklearn(seed_frame):
     from classifier.pipeline import after_preprocessing, build_pipeline
-    from classifier.scoring import LinearScorer, predict_prepared
+    from classifier.scoring import compact_scorer, predict_prepared
 
     pipeline = build_pipeline(model="logreg").fit(seed_frame["text"], seed_frame["label"])
-    assert LinearScorer.from_pipeline(after_preprocessing(pipeline)) is None
+    assert compact_scorer(pipeline) is None
     notes = ["kein Budget", "call me next week"]
     expected = pipeline.predict_proba(notes)
     prepared = pipeline.named_steps["prep"].transform(notes).tolist()
