@@ -146,11 +146,9 @@ def classify(export, output, text, jobs, with_explanation, model_dir, **kwargs):
         return
     if not export:
         raise click.UsageError("missing EXPORT (a CSV/Excel file or -) or --text.")
-    from classifier.classify import classify_export
-    from classifier.exports import open_export
+    from classifier.classify import classify_export, model_and_export
 
-    model = _load(model_dir, light=not with_explanation)  # classifying needs no scikit-learn: a quicker start
-    reader = open_export(export, roles=roles)
+    model, reader = model_and_export(export, lambda: _load(model_dir, light=not with_explanation), roles)
     _said(model, reader.notices)
     with click.progressbar(length=reader.total_rows or 0, label="classifying", file=sys.stderr) as bar:
         result = classify_export(reader, model, output, jobs=jobs, explain=with_explanation, progress=bar.update, forbid=[export])
@@ -362,12 +360,12 @@ def audit(data, output, taxonomy_file, text_column, label_column, seed):
 
 def _analyse(export_path, roles, model_dir, picklist_map=None, by=()):
     """Read an export in chunks, classify them (or reuse a classified file's columns): the rejections frame."""
-    from classifier.exports import open_export
+    from classifier.classify import model_and_export
     from classifier.reports import analyse_stream, read_picklist_map
 
-    model = _load(model_dir, light=True)
     mapping = read_picklist_map(picklist_map) if picklist_map else None
-    with open_export(export_path, roles=roles) as reader:
+    model, reader = model_and_export(export_path, lambda: _load(model_dir, light=True), roles)
+    with reader:
         _said(model, reader.notices)
         shown = len(reader.notices)
         with click.progressbar(length=reader.total_rows or 0, label="classifying", file=sys.stderr) as bar, model.workers():

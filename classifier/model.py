@@ -206,6 +206,10 @@ class ReasonModel:
         parts = self._pool.map(_worker_predict, [notes[i : i + size] for i in range(0, len(notes), size)])
         return np.vstack([p for p, _ in parts]), np.concatenate([lg for _, lg in parts])
 
+    def warm_up(self) -> None:
+        """Load what the first prediction needs (spaCy's pipelines and lemma tables, about 1 s), now."""
+        _predict(self, ["kein Budget", "no budget"])
+
     @contextmanager
     def workers(self, n_jobs: int | None = None):
         """Classify large batches in ``n_jobs`` forked processes (default: all cores) inside this block.
@@ -217,7 +221,7 @@ class ReasonModel:
         if n_jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
             yield self
             return
-        _predict(self, ["kein Budget", "no budget"])  # load spaCy tables before forking
+        self.warm_up()  # spaCy's tables are loaded before forking, so the workers share them
         gc.collect()
         gc.freeze()  # the model's objects leave the collector's view: no worker copies their pages by collecting them
         try:

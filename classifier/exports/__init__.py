@@ -12,8 +12,8 @@ input (:mod:`.input_checks`), put together by :mod:`.reader`. Writing: :mod:`.wr
 ('Unqualified Reason', 30)
 """
 
-from classifier.exports.reader import open_export, read_export
+from classifier.exports.reader import open_export, read_export, scan_ahead
 from classifier.exports.types import Export, Schema
 from classifier.exports.writer import TableWriter, write_table
 
-__all__ = ["Export", "Schema", "TableWriter", "open_export", "read_export", "write_table"]
+__all__ = ["Export", "Schema", "TableWriter", "open_export", "read_export", "scan_ahead", "write_table"]

@@ -27,7 +27,7 @@ import pandas as pd
 from classifier.exports.input_checks import Checks, fix_mojibake
 from classifier.exports.roles import ROLES, RoleMap, detect_roles
 from classifier.exports.containers import read_parquet, read_text_container, read_xlsx, zip_members
-from classifier.exports.csv_reader import open_csv
+from classifier.exports.csv_reader import AHEAD, IN_HELPER, file_signature, open_csv
 from classifier.errors import InputError
 from classifier.exports.tables import Table, unique_names
 from classifier.exports.types import Export, Schema
@@ -150,6 +150,55 @@ def open_table(path: Path, name: str, chunksize: int | None, sheet: str | None, 
         return table
     final = os.path.getsize(path) <= len(head)
     return open_csv(path, name, head, detect_encoding(head, final=final), chunksize, names)
+
+
+SCAN_AHEAD_FROM = 32 << 20  # bytes: smaller files are scanned in no time, a helper process would not pay
+
+
+def scan_ahead(source, names: Collection[str] = ()) -> None:
+    """Start the structural scan of a large delimited export in a forked helper process.
+
+    The scan is the part of opening a CSV that reads the whole file once (2 s per million
+    rows); the caller meanwhile loads its model. The helper opens the file as
+    :func:`~classifier.exports.reader.open_export` will (``names``: the columns the user named),
+    sends the first scan's arguments and result through a pipe and exits;
+    :func:`~classifier.exports.csv_reader.scan_file` takes it when it is asked for exactly that scan of the same, unchanged file, and scans
+    itself otherwise (also when the helper failed or found another format). Best effort:
+    nothing happens for small files, stdin, or where ``fork`` is missing.
+    """
+    import multiprocessing
+
+    try:
+        path = Path(source)
+        if str(source) == "-" or not path.is_file() or path.stat().st_size < SCAN_AHEAD_FROM:
+            return
+        with open(path, "rb") as f:
+            if sniff_container(f.read(1 << 16), str(source)) != "text":
+                return
+    except (OSError, TypeError, ValueError, InputError):
+        return
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return
+    key = str(path.resolve())
+    if key in AHEAD:
+        return
+    signature = file_signature(path)
+    read, write = multiprocessing.get_context("fork").Pipe(duplex=False)
+    pid = os.fork()
+    if pid == 0:  # the helper: never returns
+        try:
+            import signal
+
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            read.close()
+            IN_HELPER.append(write)
+            open_table(path, str(source), None, None, names=list(names))
+        except BaseException:
+            pass
+        finally:
+            os._exit(1)  # reached only when no scan was handed over
+    write.close()
+    AHEAD[key] = (pid, read, signature)
 
 
 def open_export(source: Source, *, roles: dict[str, str | None] | None = None, require_note: bool = True,

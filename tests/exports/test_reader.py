@@ -507,3 +507,58 @@ def test_seen_ids_answer_as_a_set_of_every_id_added_would():
         seen.add(chunk)
         reference.update(chunk)
         assert len(seen) >= len(reference)  # an ID added twice may sit in two runs
+
+
+def _rows_csv(path, rows):
+    path.write_text("ID,Lost reason,Owner\n" + "".join(f'{i},"kein Budget, Q{i % 4 + 1}",Anna\n' for i in range(rows)), encoding="utf-8")
+
+
+def _read_all(path):
+    with open_export(path) as reader:
+        frames = [chunk.frame for chunk in reader]
+        return pd.concat(frames), list(reader.notices)
+
+
+def test_a_scan_started_ahead_is_used_and_gives_the_same_export(tmp_path, monkeypatch):
+    from classifier.exports import csv_reader, scan_ahead
+    from classifier.exports import reader as reader_module
+
+    path = tmp_path / "big.csv"
+    _rows_csv(path, 3_000)
+    expected = _read_all(path)
+    monkeypatch.setattr(reader_module, "SCAN_AHEAD_FROM", 0)
+    scan_ahead(path)
+    assert len(csv_reader.AHEAD) == 1
+    monkeypatch.setattr(csv_reader, "_scan", lambda *a, **k: pytest.fail("scanned again although the helper did"))
+    frame, notices = _read_all(path)
+    pd.testing.assert_frame_equal(frame, expected[0])
+    assert notices == expected[1] and not csv_reader.AHEAD
+
+
+def test_a_file_changed_after_the_scan_ahead_is_scanned_again(tmp_path, monkeypatch):
+    from classifier.exports import csv_reader, scan_ahead
+    from classifier.exports import reader as reader_module
+
+    path = tmp_path / "big.csv"
+    _rows_csv(path, 3_000)
+    monkeypatch.setattr(reader_module, "SCAN_AHEAD_FROM", 0)
+    scan_ahead(path)
+    time.sleep(0.05)
+    _rows_csv(path, 3_001)  # one more row, written after the helper started
+    frame, _ = _read_all(path)
+    assert len(frame) == 3_001 and not csv_reader.AHEAD
+
+
+def test_no_scan_ahead_for_spreadsheets_or_small_files(tmp_path, monkeypatch):
+    from classifier.exports import csv_reader, scan_ahead
+    from classifier.exports import reader as reader_module
+
+    small = tmp_path / "small.csv"
+    _rows_csv(small, 10)
+    scan_ahead(small)
+    book = tmp_path / "book.xlsx"
+    pd.DataFrame({"ID": [1], "Lost reason": ["kein Budget"]}).to_excel(book, index=False)
+    monkeypatch.setattr(reader_module, "SCAN_AHEAD_FROM", 0)
+    scan_ahead(book)
+    scan_ahead("-")
+    assert not csv_reader.AHEAD
