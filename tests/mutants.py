@@ -363,7 +363,7 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
         "classifier/features.py",
         "    counts.data /= np.repeat(norms, np.diff(counts.indptr))  # a row with terms has a norm > 0\n",
         "",
-        ["tests/test_compact.py::test_light_model_gives_the_pipelines_probabilities_and_rows"],
+        ["tests/test_fast_path.py::test_scorer_gives_sklearns_probabilities_and_labels"],
     ),
     (
         "mask_letter_gate_forgets_fy",  # "FY27" left unmasked: the digits-only shortcut taken though a y stands before a digit
