@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from classifier.exports.writer import TableWriter, csv_text
 from classifier.model import OUTPUT_COLUMNS, ReasonModel, classify_counting_empty
+
+if TYPE_CHECKING:
+    from classifier.exports.reader import ExportReader
 
 
 def prediction_columns(existing: list[str]) -> dict[str, str]:
@@ -67,7 +71,7 @@ def _csv_chunk(model: ReasonModel, item) -> tuple[str, list[str], int, int]:
     return csv_text(classified, header=False, sep=sep), list(classified.columns), len(classified), empty
 
 
-def model_and_export(source, load: Callable[[], ReasonModel], roles: dict[str, str] | None = None):
+def model_and_export(source, load: Callable[[], ReasonModel], roles: dict[str, str] | None = None) -> tuple[ReasonModel, ExportReader]:
     """``(model, reader)``: the model from ``load()``, ready to classify, and ``source`` opened with
     :func:`~classifier.exports.open_export`. A large CSV's structural scan runs in a helper
     process meanwhile (:func:`~classifier.exports.reader.scan_ahead`), which saves about a second

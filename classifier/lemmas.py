@@ -9,7 +9,7 @@ whitespace-separated chunk once (:class:`_ChunkLemmas`), which gives the same to
 Negations and other stop words are kept: "kein Budget" and "not a budget problem" differ.
 
 :class:`classifier.preprocess.NotePreprocessor` wraps :func:`prepare_notes` as a scikit-learn
-step; this module imports no scikit-learn, so one note can be classified without it
+step; this module imports no scikit-learn, so notes are classified without it
 (:mod:`classifier.compact`).
 """
 
@@ -84,7 +84,6 @@ class _Lemmatiser:
             if len(self.cache) < CACHE_LIMIT:
                 self.cache[text] = hit
         return hit
-
 
     def by_orth(self, orth: int, strings) -> str:
         """Lemma of a token given by its orth hash (what ``Doc.to_array`` returns)."""
@@ -284,8 +283,6 @@ class _CueScanner:
                     found.add(about)
                     if negated:
                         found.add(under_negation)
-        if not cues and not found:
-            return []
         return sorted(cues) + sorted(found)
 
 

@@ -2,7 +2,7 @@
 
 Plain functions of a space-separated note (the output of :mod:`classifier.lemmas`), without
 scikit-learn: the vectorisers of :mod:`classifier.pipeline` use them when training, and
-:mod:`classifier.compact` when it scores a note without scikit-learn.
+:mod:`classifier.features` when it counts terms for scoring without scikit-learn.
 """
 
 from __future__ import annotations

@@ -451,8 +451,8 @@ def load_model(directory: str | Path | None = None, *, light: bool = False) -> R
     The card is checked first (checksum, library versions) and the file is built only from
     :data:`TRUSTED_TYPES`, so a corrupt, mismatched or hostile model fails with a one-line
     :class:`ModelError` and nothing in it runs. ``light=True`` answers from the model's compact
-    scorer (:mod:`classifier.compact`) when there is one: enough to classify a few notes, without
-    importing scikit-learn; not for explaining or retraining. The scorer is derived from the
+    scorer (:mod:`classifier.compact`) when there is one: it classifies (one note or an export,
+    the same probabilities) without importing scikit-learn; not for explaining or retraining. The scorer is derived from the
     model file once and kept in the user's cache folder (:func:`scorer_cache_path`).
     """
     directory = resolve_model_dir(directory)

@@ -17,6 +17,7 @@ import csv
 import io
 import os
 import re
+import signal
 from array import array
 from collections import Counter, deque
 from collections.abc import Collection, Iterator
@@ -223,8 +224,6 @@ def file_signature(path: Path) -> tuple[int, int, int]:
 def _scanned_ahead(path: Path, args: tuple) -> Scan | None:
     """The helper's scan of ``path`` with these arguments if one was started, the file has not
     changed since and the arguments match; the helper is reaped (stopped first if the file changed)."""
-    import signal
-
     try:
         key = str(path.resolve())
         pid, read, signature = AHEAD.pop(key)

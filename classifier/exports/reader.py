@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Collection, Iterator
@@ -187,8 +188,6 @@ def scan_ahead(source, names: Collection[str] = ()) -> None:
     pid = os.fork()
     if pid == 0:  # the helper: never returns
         try:
-            import signal
-
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             read.close()
             IN_HELPER.append(write)
