@@ -301,6 +301,22 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
         ["tests/exports/test_reader.py::test_case20_excel_damage_flagged_apostrophe_stripped_output_neutralised"],
     ),
     (
+        "arrow_csv_quotes_undoubled",  # a quote inside a quoted cell is not doubled: the row splits in two
+        "classifier/exports/writer.py",
+        """pc.replace_substring(column, '"', '""')""",
+        "column",
+        ["tests/exports/test_writer.py::test_arrow_rows_equal_the_csv_module",
+         "tests/exports/test_writer.py::test_arrow_rows_read_back_as_the_cells_with_formulas_neutralised"],
+    ),
+    (
+        "arrow_csv_quotes_only_lf",  # a cell with a bare CR or LS is not quoted: Excel starts a new row there
+        "classifier/exports/writer.py",
+        "re.escape(sep + '\"' + LINE_BREAKS)",
+        "re.escape(sep + '\"' + chr(10))",
+        ["tests/exports/test_writer.py::test_arrow_rows_equal_the_csv_module",
+         "tests/test_injection.py::test_every_line_break_is_quoted_in_csv_and_tsv"],
+    ),
+    (
         "xlsx_formula_cells",  # XLSX output writes "=..." notes as live formulas
         "classifier/exports/writer.py",
         'if value[:1] == "=":',

@@ -545,17 +545,8 @@ def _frame_text(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def require_pyarrow() -> None:
-    """Parquet support is an extra: say how to install it instead of raising ImportError."""
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        raise InputError("Parquet needs pyarrow: pip install 'rejection-radar[parquet]', or use CSV or XLSX") from None
-
-
 def read_parquet(path: Path, name: str, chunksize: int | None) -> Table:
     """Parquet: column names are the header; every value rendered as text."""
-    require_pyarrow()
     import pyarrow.parquet as pq
 
     try:
