@@ -29,14 +29,14 @@ PARALLEL_MIN = 8_000  # fewer distinct notes than this are classified in one pro
 _WORKER: dict = {}  # the model of a worker process, set by the pool's initializer (one per process)
 
 
-PREDICTION_CACHE = 50_000  # distinct notes whose probabilities a model remembers per process
+PREDICTION_CACHE = 100_000  # distinct notes whose probabilities a model remembers per process
 
 
 class PredictionCache:
     """Probabilities and language of up to ``size`` distinct notes, the first ones scored.
 
     The probabilities sit in one preallocated array (a row per note), so a full cache of
-    50k notes costs the notes' strings plus about 5 MB, not an array object per note.
+    100k notes costs the notes' strings plus about 9 MB, not an array object per note.
     """
 
     def __init__(self, size: int = PREDICTION_CACHE):
