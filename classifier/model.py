@@ -29,14 +29,16 @@ PARALLEL_MIN = 8_000  # fewer distinct notes than this are classified in one pro
 _WORKER: dict = {}  # the model of a worker process, set by the pool's initializer (one per process)
 
 
-PREDICTION_CACHE = 100_000  # distinct notes whose probabilities a model remembers per process
+PREDICTION_CACHE = 100_000  # distinct notes whose probabilities a model remembers per process, at most
 
 
 class PredictionCache:
     """Probabilities and language of up to ``size`` distinct notes, the first ones scored.
 
-    The probabilities sit in one preallocated array (a row per note), so a full cache of
-    100k notes costs the notes' strings plus about 9 MB, not an array object per note.
+    Past half of ``size`` it grows only while notes come back (at least one look-up in ten is
+    a hit): an export of repeated notes gets the whole cache, one of unique notes does not pay
+    for it. The probabilities sit in one preallocated array (a row per note), so a full cache
+    of 100k notes costs the notes' strings plus about 9 MB, not an array object per note.
     """
 
     def __init__(self, size: int = PREDICTION_CACHE):
@@ -44,6 +46,13 @@ class PredictionCache:
         self.row: dict[str, int] = {}
         self.proba: np.ndarray | None = None
         self.langs: list[str] = []
+        self.asked = self.hits = 0
+
+    def known(self, notes: list[str]) -> np.ndarray:
+        """Which of ``notes`` (distinct) are cached; counted for :meth:`add`'s growth rule."""
+        found = np.fromiter((n in self.row for n in notes), dtype=bool, count=len(notes))
+        self.asked, self.hits = self.asked + len(notes), self.hits + int(found.sum())
+        return found
 
     def __len__(self) -> int:
         return len(self.row)
@@ -53,7 +62,8 @@ class PredictionCache:
 
     def add(self, notes: list[str], proba: np.ndarray, langs) -> None:
         """Remember as many of ``notes`` (not cached yet) as there is room for."""
-        room = min(self.size - len(self.row), len(notes))
+        size = self.size if self.hits * 10 >= self.asked else self.size // 2
+        room = min(size - len(self.row), len(notes))
         if room <= 0:
             return
         if self.proba is None:
@@ -102,7 +112,7 @@ def _predict_cached(model: "ReasonModel", notes: list[str], cache: PredictionCac
     if not notes:
         return np.zeros((0, n_classes)), np.array([], dtype=object)
     distinct = list(dict.fromkeys(notes))
-    cached = np.fromiter((n in cache for n in distinct), dtype=bool, count=len(distinct))
+    cached = cache.known(distinct)
     proba = np.empty((len(distinct), n_classes))
     langs = np.empty(len(distinct), dtype=object)
     if cached.any():

@@ -89,10 +89,10 @@ def test_cached_predictions_equal_fresh_ones_and_the_cache_stays_bounded(seed_mo
     notes = seed_frame["text"].tolist()
     fresh = _predict(seed_model, notes)
     cache = PredictionCache(size=len(notes) // 3)
-    first = _predict(seed_model, notes[: len(notes) // 2], cache)  # fills the cache, a third of the notes
-    assert len(cache) == len(notes) // 3
+    first = _predict(seed_model, notes[: len(notes) // 2], cache)  # no note came back: half the cache is filled
+    assert len(cache) == len(notes) // 3 // 2
     mixed = _predict(seed_model, notes[::-1] + notes[:5], cache)  # cached and new notes, repeated, reordered
-    assert len(cache) == len(notes) // 3
+    assert len(cache) == len(notes) // 3  # notes came back: the cache grew to its bound, no further
     np.testing.assert_allclose(first[0], fresh[0][: len(notes) // 2])
     np.testing.assert_allclose(mixed[0], np.vstack([fresh[0][::-1], fresh[0][:5]]))
     assert mixed[1].tolist() == fresh[1][::-1].tolist() + fresh[1][:5].tolist()
