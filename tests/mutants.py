@@ -368,9 +368,23 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
         ["tests/test_fast_path.py::test_tokenizer_vocabulary_stays_bounded_and_renewal_keeps_the_lemmas"],
     ),
     (
+        "seen_ids_answered_in_sorted_order",  # the probes' answers are not put back in their order
+        "classifier/exports/input_checks.py",
+        "        found[order] = hit\n",
+        "        found[:] = hit\n",
+        ["tests/exports/test_reader.py::test_seen_ids_answer_as_a_set_of_every_id_added_would"],
+    ),
+    (
+        "prediction_cache_grows_without_hits",  # an export of unique notes fills the whole cache
+        "classifier/model.py",
+        "        size = self.size if self.hits * 10 >= self.asked else self.size // 2\n",
+        "        size = self.size\n",
+        ["tests/test_model.py::test_cached_predictions_equal_fresh_ones_and_the_cache_stays_bounded"],
+    ),
+    (
         "ids_forgotten_between_chunks",  # an ID repeated in a later chunk is not reported
         "classifier/exports/input_checks.py",
-        "                self.ids.add(filled)\n",
+        "                self.ids.add(keys)\n",
         "                pass\n",
         ["tests/exports/test_reader.py::test_ids_repeated_across_streamed_chunks_are_counted_once_each"],
     ),
