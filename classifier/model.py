@@ -57,9 +57,6 @@ class PredictionCache:
     def __len__(self) -> int:
         return len(self.row)
 
-    def __contains__(self, note: str) -> bool:
-        return note in self.row
-
     def add(self, notes: list[str], proba: np.ndarray, langs) -> None:
         """Remember as many of ``notes`` (not cached yet) as there is room for."""
         size = self.size if self.hits * 10 >= self.asked else self.size // 2
