@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
+import numpy as np
 import pandas as pd
 
 from classifier.errors import InputError
@@ -67,7 +68,6 @@ def _arrow_rows(chunk: pd.DataFrame, sep: str) -> str | None:
     the separator, a quote or any line break; missing values are empty; floats and bools are
     written as pandas writes them (``0.25``, ``True``).
     """
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
