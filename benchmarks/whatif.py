@@ -9,13 +9,18 @@
     a plain dict: the cold-start share that a cached table would save.
 ``baseline``
     Resident memory after each set-up step (imports, model, lemma tables, matcher).
+``cache``
+    The per-worker prediction cache (:class:`classifier.model.PredictionCache`, its own growth
+    rule) driven as two workers meet the export: 10k-row chunks taken in turn, each chunk's
+    distinct notes looked up and the misses added. Prints the notes each cache size leaves to
+    score and the hit rate (no model runs: the probabilities are zeros).
 ``vocab``
     Growth of spaCy's vocabulary and the process RSS while tokenising 300k unique notes, with
     and without ``nlp.memory_zone()`` (spaCy >= 3.8) around each batch.
 
 Example::
 
-    python benchmarks/whatif.py baseline dedup lemma_tables vocab
+    python benchmarks/whatif.py baseline dedup lemma_tables cache vocab
 """
 
 from __future__ import annotations
@@ -69,6 +74,27 @@ def work_dedup(mode: str) -> None:
     emit({"rows": len(notes), "distinct_notes": len(distinct), "distinct_masked": len(set(masked)),
           "distinct_masked_lower": len(lowered), "sample": len(sample),
           "distinct_inputs_in_sample": len(first), "np_unique_s": t_np, "dict_dedup_s": t_dict})
+
+
+def work_cache(mode: str) -> None:
+    import numpy as np
+
+    from classifier.model import PREDICTION_CACHE, PredictionCache
+
+    notes = read_notes(mode)
+    result = {"rows": len(notes), "distinct_notes": len(dict.fromkeys(notes))}
+    for name, size in (("half", PREDICTION_CACHE // 2), ("shipped", PREDICTION_CACHE), ("unbounded", len(notes))):
+        caches, scored = [PredictionCache(size), PredictionCache(size)], 0
+        for turn, start in enumerate(range(0, len(notes), 10_000)):
+            cache = caches[turn % 2]
+            distinct = list(dict.fromkeys(notes[start : start + 10_000]))
+            todo = [n for n, hit in zip(distinct, cache.known(distinct)) if not hit]
+            scored += len(todo)
+            cache.add(todo, np.zeros((len(todo), 1)), ["en"] * len(todo))
+        result[f"scored_{name}"] = scored
+        result[f"kept_{name}"] = sum(len(c) for c in caches)
+        result[f"hit_rate_{name}"] = round(sum(c.hits for c in caches) / max(1, sum(c.asked for c in caches)), 3)
+    emit(result)
 
 
 def work_lemma_tables() -> None:
@@ -138,7 +164,7 @@ def work_baseline() -> None:
     emit(steps)
 
 
-WORKERS = {"baseline": work_baseline, "dedup": work_dedup, "lemma_tables": work_lemma_tables, "vocab": work_vocab}
+WORKERS = {"baseline": work_baseline, "cache": work_cache, "dedup": work_dedup, "lemma_tables": work_lemma_tables, "vocab": work_vocab}
 
 
 def worker(*args: str) -> list[str]:
@@ -154,12 +180,12 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
     print_machine()
-    jobs = {"baseline": [()], "dedup": [("unique",), ("repeats",)], "lemma_tables": [()], "vocab": [("no",), ("yes",)]}
+    jobs = {"baseline": [()], "cache": [("stamped",), ("unique",), ("repeats",)], "dedup": [("unique",), ("repeats",)], "lemma_tables": [()], "vocab": [("no",), ("yes",)]}
     for what in args.what:
         if what not in WORKERS:
             parser.error(f"got {what!r} but expected one of {', '.join(WORKERS)}")
         for extra in jobs[what]:
-            runs = [run_measured(worker(what, *extra)) for _ in range(1 if what == "dedup" else args.runs)]
+            runs = [run_measured(worker(what, *extra)) for _ in range(1 if what in ("dedup", "cache") else args.runs)]
             results = [r["result"] for r in runs]
             merged = {k: (statistics.median(r[k] for r in results) if isinstance(v, (int, float)) else v)
                       for k, v in results[0].items()}
