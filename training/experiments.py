@@ -15,6 +15,19 @@ Usage::
     The shipped pipeline averaged with a TF-IDF word 1-2-gram + char_wb 2-5-gram linear SVM on
     the raw text (sigmoid-calibrated), at several weights; with the accuracy of the notes kept
     when the least confident 35% are flagged.
+``learners``
+    Other learners on the shipped features: multinomial naive Bayes on word 1-2-grams and cue
+    tokens, alone and averaged with the shipped model; a network with one hidden layer of 128
+    units on the 15,000 features with the highest chi-squared score.
+``filters``
+    Only features that occur in notes of at least 2, 3, 5 or 8 writer batches (``source``), so
+    a writer's pet words cannot carry a label.
+``dropout``
+    The corpus three times, the copies with 20% or 35% of each note's tokens dropped at random,
+    so no single word can decide a note.
+``languages``
+    Trained on the German or the English notes only, and on a random half or three quarters of
+    the corpus (the learning curve).
 
 Each trains on the whole corpus and prints macro-F1 on the ``--dev`` file (overall, German,
 English) and on the independent test set.
@@ -28,7 +41,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from classifier.pipeline import build_pipeline
+from sklearn.base import clone
+
+from classifier.pipeline import after_preprocessing, build_pipeline
 
 from .ablation import macro_f1
 from .corpus import load_corpus
@@ -118,7 +133,88 @@ def ensemble(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> Non
               + f"; {right:.3f} right with the least confident 35% flagged", flush=True)
 
 
-EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble}
+def _prepared(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame):
+    """The three sets through the shipped spaCy step, and the steps after it, unfitted."""
+    pipeline = build_pipeline()
+    prep = pipeline.named_steps["prep"]
+    return [np.asarray(prep.transform(frame["text"].tolist())) for frame in (corpus, dev, test)], after_preprocessing(pipeline)
+
+
+def _fit_prepared(name: str, notes, labels, prepared, dev, test, rest) -> None:
+    """Fit ``rest`` (the steps after the spaCy step) on prepared ``notes`` and print its figures."""
+    model = clone(rest).fit(notes, labels)
+    print(_figures(name, model.predict(prepared[1]), dev, model.predict(prepared[2]), test), flush=True)
+
+
+def learners(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.feature_selection import SelectKBest, chi2
+    from sklearn.naive_bayes import MultinomialNB
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+
+    prepared, rest = _prepared(corpus, dev, test)
+    y = corpus["label"].to_numpy()
+    ours = clone(rest).fit(prepared[0], y)
+    labels = ours.classes_
+    for alpha in (0.1, 1.0):
+        bayes = make_pipeline(CountVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), binary=True), MultinomialNB(alpha=alpha))
+        bayes.fit(prepared[0], y)
+        for weight in (0.0, 0.5):
+            proba = [weight * ours.predict_proba(p) + (1 - weight) * bayes.predict_proba(p) for p in prepared[1:]]
+            print(_figures(f"naive Bayes alpha {alpha}, shipped model weight {weight}", labels[proba[0].argmax(1)], dev,
+                           labels[proba[1].argmax(1)], test), flush=True)
+    features = clone(rest.named_steps["features"])
+    network = make_pipeline(features, SelectKBest(chi2, k=15_000),
+                            MLPClassifier(hidden_layer_sizes=(128,), max_iter=15, batch_size=256, random_state=0))
+    network.fit(prepared[0], y)
+    print(_figures("one hidden layer of 128 units", network.predict(prepared[1]), dev, network.predict(prepared[2]), test), flush=True)
+
+
+def filters(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    import scipy.sparse as sp
+
+    prepared, rest = _prepared(corpus, dev, test)
+    y = corpus["label"].to_numpy()
+    features = clone(rest.named_steps["features"])
+    matrices = [features.fit_transform(prepared[0]), features.transform(prepared[1]), features.transform(prepared[2])]
+    batch = corpus["source"].astype("category").cat.codes.to_numpy()
+    in_batch = sp.csr_matrix((np.ones(len(batch)), (np.arange(len(batch)), batch)))
+    batches = np.asarray(((matrices[0] > 0).astype(np.float32).T @ in_batch > 0).sum(axis=1)).ravel()
+    for least in (2, 3, 5, 8):
+        keep = sp.diags((batches >= least).astype(float))
+        model = clone(rest.named_steps["clf"]).fit(matrices[0] @ keep, y)
+        print(_figures(f"features of at least {least} writer batches ({int((batches >= least).sum())} of {len(batches)})",
+                       model.predict(matrices[1] @ keep), dev, model.predict(matrices[2] @ keep), test), flush=True)
+
+
+def dropout(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    prepared, rest = _prepared(corpus, dev, test)
+    y = corpus["label"].to_numpy()
+    rng = np.random.default_rng(0)
+
+    def dropped(note: str, share: float) -> str:
+        tokens = note.split()
+        return " ".join([t for t in tokens if rng.random() >= share] or tokens)
+
+    for share in (0.2, 0.35):
+        notes = list(prepared[0]) + [dropped(n, share) for _ in range(2) for n in prepared[0]]
+        _fit_prepared(f"two copies with {share:.0%} of the tokens dropped", notes, np.tile(y, 3), prepared, dev, test, rest)
+
+
+def languages(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    prepared, rest = _prepared(corpus, dev, test)
+    y = corpus["label"].to_numpy()
+    german = (corpus["lang"] == "de").to_numpy()
+    for name, keep in (("German notes only", german), ("English notes only", ~german)):
+        _fit_prepared(name, prepared[0][keep], y[keep], prepared, dev, test, rest)
+    draw = np.random.default_rng(1).random(len(y))
+    for share in (0.5, 0.75):
+        _fit_prepared(f"a random {share:.0%} of the corpus", prepared[0][draw < share], y[draw < share], prepared, dev, test, rest)
+
+
+EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
+               "filters": filters, "dropout": dropout, "languages": languages}
 
 
 def main(argv: list[str] | None = None) -> int:
