@@ -28,6 +28,9 @@ Usage::
 ``languages``
     Trained on the German or the English notes only, and on a random half or three quarters of
     the corpus (the learning curve).
+``known``
+    How often the shipped model is right on dev phrases whose words (not cue tokens) occur in at
+    least 3 training notes, against the others.
 
 Each trains on the whole corpus and prints macro-F1 on the ``--dev`` file (overall, German,
 English) and on the independent test set.
@@ -213,8 +216,20 @@ def languages(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> No
         _fit_prepared(f"a random {share:.0%} of the corpus", prepared[0][draw < share], y[draw < share], prepared, dev, test, rest)
 
 
+def known(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    from collections import Counter
+
+    prepared, rest = _prepared(corpus, dev, test)
+    right = clone(rest).fit(prepared[0], corpus["label"]).predict(prepared[1]) == dev["label"].to_numpy()
+    notes_with = Counter(token for note in prepared[0] for token in set(note.split()))
+    words = [[t for t in note.split() if not t.startswith("cue_")] for note in prepared[1]]
+    share = np.array([sum(notes_with[t] >= 3 for t in w) / len(w) if w else 0.0 for w in words])
+    for name, part in (("at least 95% known words", share >= 0.95), ("fewer known words", share < 0.95)):
+        print(f"{name}: {int(part.sum())} phrases, {right[part].mean():.0%} right", flush=True)
+
+
 EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
-               "filters": filters, "dropout": dropout, "languages": languages}
+               "filters": filters, "dropout": dropout, "languages": languages, "known": known}
 
 
 def main(argv: list[str] | None = None) -> int:
