@@ -6,7 +6,7 @@ Each batch is a CSV with ``text,label,lang,secondary_label[,register]`` written 
 persona from a brief in ``training/briefs/``; the batch's file stem is kept in a ``source``
 column (a file that already has one, such as an earlier merged corpus, keeps its own).
 ``register`` says whose voice a note is in (``rep_note``, ``buyer_quote``, ``formal``,
-``summary``); batches without it are rep notes. Within a label, a note whose character
+``summary``, ``article``); batches without it are rep notes. Within a label, a note whose character
 3-gram Jaccard similarity to an earlier note is >= 0.8 is dropped (the first one stays).
 With ``--exclude`` (used for the independent test set), notes that are exact or near copies of
 a note in that file are dropped too, so test figures come from notes the model never saw.

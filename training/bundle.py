@@ -33,6 +33,7 @@ REGISTERS = {
     "buyer_quote": "buyer quotes",
     "formal": "rule and picklist language",
     "summary": "summaries and e-mail replies",
+    "article": "texts about rejections (sales advice, stories)",
 }
 
 
