@@ -47,7 +47,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-
 from sklearn.base import clone
 
 from classifier.pipeline import after_preprocessing, build_pipeline
