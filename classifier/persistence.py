@@ -452,8 +452,9 @@ def load_model(directory: str | Path | None = None, *, light: bool = False) -> R
     :data:`TRUSTED_TYPES`, so a corrupt, mismatched or hostile model fails with a one-line
     :class:`ModelError` and nothing in it runs. ``light=True`` answers from the model's compact
     scorer (:mod:`classifier.compact`) when there is one: it classifies (one note or an export,
-    the same probabilities) without importing scikit-learn; not for explaining or retraining. The scorer is derived from the
-    model file once and kept in the user's cache folder (:func:`scorer_cache_path`).
+    the same probabilities) without importing scikit-learn; not for explaining or retraining.
+    The scorer is derived from the model file once and kept in the user's cache folder
+    (:func:`scorer_cache_path`).
     """
     directory = resolve_model_dir(directory)
     card = read_card(directory)

@@ -30,8 +30,9 @@ Usage::
     the corpus (the learning curve).
 ``round10``
     The unmerged round-10 batches (``train_49`` to ``train_58``, texts about rejections) added to
-    the corpus, all ten and the first six written, each with a paired bootstrap interval
-    (1,000 resamples of the dev phrases) of its macro-F1 minus the shipped corpus's.
+    the corpus: all ten, the first six written, and each kind alone (advice, stories, reason never
+    named), each with a paired bootstrap interval (1,000 resamples of the dev phrases) of its
+    macro-F1 minus the shipped corpus's.
 ``known``
     How often the shipped model is right on dev phrases whose words (not cue tokens) occur in at
     least 3 training notes, against the others.
@@ -139,11 +140,11 @@ def ensemble(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> Non
               + f"; {right:.3f} right with the least confident 35% flagged", flush=True)
 
 
-def _prepared(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame):
-    """The three sets through the shipped spaCy step, and the steps after it, unfitted."""
+def _prepared(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, *more: pd.DataFrame):
+    """The sets (corpus, dev, test, then ``more``) through the shipped spaCy step, and the steps after it, unfitted."""
     pipeline = build_pipeline()
     prep = pipeline.named_steps["prep"]
-    return [np.asarray(prep.transform(frame["text"].tolist())) for frame in (corpus, dev, test)], after_preprocessing(pipeline)
+    return [np.asarray(prep.transform(frame["text"].tolist())) for frame in (corpus, dev, test, *more)], after_preprocessing(pipeline)
 
 
 def _fit_prepared(name: str, notes, labels, prepared, dev, test, rest) -> None:
@@ -225,18 +226,20 @@ def round10(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
     from .build_corpus import merge_batches
     from .corpus import data_path
 
-    prepared, rest = _prepared(corpus, dev, test)
+    batches = sorted(data_path("batches").glob("train_49*.csv")) + sorted(data_path("batches").glob("train_5*.csv"))
+    variants = {"all ten round-10 batches": batches, "the first six written (train_49 to train_54)": batches[:6]}
+    variants.update({f"the {kind} batches only": [b for b in batches if kind in b.stem]
+                     for kind in ("advice", "stories", "unsaid")})
+    merged = [merge_batches([data_path("corpus.csv"), *extra], [*test["text"]])[0] for extra in variants.values()]
+    prepared, rest = _prepared(corpus, dev, test, *merged)
     y = dev["label"].to_numpy()
     shipped = clone(rest).fit(prepared[0], corpus["label"]).predict(prepared[1])
-    batches = sorted(data_path("batches").glob("train_49*.csv")) + sorted(data_path("batches").glob("train_5*.csv"))
-    prep = build_pipeline().named_steps["prep"]
     draws = np.random.default_rng(0).integers(0, len(y), (1000, len(y)))
-    for name, extra in (("all ten round-10 batches", batches), ("the first six written (train_49 to train_54)", batches[:6])):
-        merged, _ = merge_batches([data_path("corpus.csv"), *extra], [*test["text"]])
-        model = clone(rest).fit(np.asarray(prep.transform(merged["text"].tolist())), merged["label"])
+    for name, notes, frame in zip(variants, prepared[3:], merged):
+        model = clone(rest).fit(notes, frame["label"])
         predicted = model.predict(prepared[1])
         gain = [f1_score(y[i], predicted[i], average="macro") - f1_score(y[i], shipped[i], average="macro") for i in draws]
-        print(_figures(f"corpus + {name} ({len(merged)} notes)", predicted, dev, model.predict(prepared[2]), test)
+        print(_figures(f"corpus + {name} ({len(frame)} notes)", predicted, dev, model.predict(prepared[2]), test)
               + f"; gain 95% interval {np.quantile(gain, 0.025):+.3f} to {np.quantile(gain, 0.975):+.3f}", flush=True)
 
 
