@@ -5,7 +5,9 @@ from it: importing scikit-learn and rebuilding the pipeline from its skops file 
 a second. It is derived from a model file once and kept in the user's cache folder
 (:func:`classifier.persistence.scorer_cache_path`), named after the model's checksum. The file holds, per
 feature block, the terms in column order with their idf and their rows of the linear model's
-weights (already scaled by the block's weight), then the intercept and the sigmoid calibration.
+weights (already scaled by the block's weight; followed by the naive Bayes model's log
+probabilities where the model has one), then the intercept, the sigmoid calibration and the
+naive Bayes model's share.
 Only arrays of numbers and UTF-8 bytes are stored and they are read with ``allow_pickle=False``:
 loading runs no code. A test holds the probabilities equal to the pipeline's;
 :func:`classifier.scoring.compact_scorer` reads the arrays from a fitted pipeline.
@@ -41,6 +43,13 @@ def sigmoid_probabilities(decision: np.ndarray, a: np.ndarray, b: np.ndarray, co
     return proba
 
 
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax, as naive Bayes' ``predict_proba`` turns joint log likelihoods into probabilities."""
+    scores = scores - scores.max(axis=1, keepdims=True)
+    proba = np.exp(scores)
+    return proba / proba.sum(axis=1, keepdims=True)
+
+
 class Block:
     """One feature block: its term columns, idf and weight rows."""
 
@@ -60,21 +69,27 @@ class CompactScorer:
 
     ``prep`` holds the parameters of the pipeline's spaCy step (``cues``, ``concepts``,
     ``function_words``), for :func:`classifier.lemmas.prepare_notes`; ``source`` the SHA-256 of
-    the model file the arrays were read from.
+    the model file the arrays were read from. With ``bayes_weight`` > 0 each block's weights
+    hold the naive Bayes log probabilities after the linear model's columns.
     """
 
     def __init__(self, classes: list[str], blocks: list[Block], intercept: np.ndarray, a: np.ndarray, b: np.ndarray,
-                 columns: np.ndarray, prep: dict, source: str = ""):
+                 columns: np.ndarray, prep: dict, source: str = "", bayes_weight: float = 0.0):
         self.classes, self.blocks, self.intercept = classes, blocks, intercept
         self.a, self.b, self.columns, self.prep, self.source = a, b, columns, prep, source
+        self.bayes_weight = bayes_weight
 
     def predict_proba(self, prepared: list[str]) -> np.ndarray:
         """Calibrated probabilities, one row per preprocessed note, columns in :attr:`classes` order."""
         tokens = split_tokens(prepared)
-        decision = np.tile(self.intercept, (len(prepared), 1))
+        width = len(self.intercept)
+        scores = np.zeros((len(prepared), self.blocks[0].weights.shape[1] if self.blocks else width))
         for block in self.blocks:
-            decision += block.scores(tokens)
-        return sigmoid_probabilities(decision, self.a, self.b, self.columns, len(self.classes))
+            scores += block.scores(tokens)
+        proba = sigmoid_probabilities(scores[:, :width] + self.intercept, self.a, self.b, self.columns, len(self.classes))
+        if self.bayes_weight:
+            proba = (1 - self.bayes_weight) * proba + self.bayes_weight * softmax(scores[:, width:])
+        return proba
 
     def prepare(self, notes: list[str]) -> tuple[list[str], list[str]]:
         """Model input and language of each note, by the spaCy step this model was trained with."""
@@ -84,7 +99,7 @@ class CompactScorer:
 
     def save(self, path: str | Path) -> None:
         """Write the arrays to ``path`` (a compressed ``.npz``, 7 MB for the bundled model)."""
-        meta = {"classes": self.classes, "prep": self.prep, "source": self.source,
+        meta = {"classes": self.classes, "prep": self.prep, "source": self.source, "bayes_weight": self.bayes_weight,
                 "blocks": [{"kind": b.kind, "char_range": list(b.char_range)} for b in self.blocks]}
         arrays = {"meta": _utf8(json.dumps(meta)), "intercept": self.intercept, "a": self.a, "b": self.b, "columns": self.columns}
         for i, block in enumerate(self.blocks):
@@ -102,20 +117,24 @@ class CompactScorer:
             with np.load(path, allow_pickle=False) as data:
                 meta = json.loads(bytes(data["meta"]).decode("utf-8"))
                 classes, n = [str(c) for c in meta["classes"]], len(meta["classes"])
+                bayes_weight = float(meta.get("bayes_weight", 0.0))
+                if not 0 <= bayes_weight < 1:
+                    raise ValueError(f"bayes_weight {bayes_weight} is not in [0, 1)")
+                width = 2 * n if bayes_weight else n
                 blocks = []
                 for i, info in enumerate(meta["blocks"]):
                     terms = bytes(data[f"terms{i}"]).decode("utf-8").split("\n")
                     idf, weights = data[f"idf{i}"].astype(np.float64), data[f"weights{i}"].astype(np.float64)
                     kind, char_range = info["kind"], tuple(int(x) for x in info["char_range"])
-                    if kind not in _KINDS or (kind == "chars" and not 1 <= char_range[0] <= char_range[1] <= 20) or idf.shape != (len(terms),) or weights.shape != (len(terms), n):
+                    if kind not in _KINDS or (kind == "chars" and not 1 <= char_range[0] <= char_range[1] <= 20) or idf.shape != (len(terms),) or weights.shape != (len(terms), width):
                         raise ValueError(f"block {i} is malformed")
                     blocks.append(Block(kind, terms, idf, weights, char_range))
                 scorer = cls(classes, blocks, data["intercept"].astype(np.float64), data["a"].astype(np.float64),
-                             data["b"].astype(np.float64), data["columns"].astype(np.int64), dict(meta["prep"]), str(meta["source"]))
+                             data["b"].astype(np.float64), data["columns"].astype(np.int64), dict(meta["prep"]), str(meta["source"]), bayes_weight)
         except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError, zipfile.BadZipFile, RecursionError) as e:
             raise ModelError(f"{path} is not a Rejection Radar scorer file ({type(e).__name__}: {e}); {fix}.") from e
         width = scorer.intercept.shape
-        if not (width == scorer.a.shape == scorer.b.shape == scorer.columns.shape and all(b.weights.shape[1:] == width for b in blocks)
+        if not (width == scorer.a.shape == scorer.b.shape == scorer.columns.shape and all(b.weights.shape[1] in (width[0], 2 * width[0]) for b in blocks)
                 and set(scorer.prep) == {"cues", "concepts", "function_words"} and ((0 <= scorer.columns) & (scorer.columns < n)).all()):
             raise ModelError(f"{path} is not a Rejection Radar scorer file (its arrays do not fit together); {fix}.")
         return scorer

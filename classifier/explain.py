@@ -16,7 +16,7 @@ import numpy as np
 
 from classifier.model import EMPTY_REASON, ReasonModel
 from classifier.normalize import is_empty_note
-from classifier.pipeline import CharNgrams, after_preprocessing, preprocessor
+from classifier.pipeline import CharNgrams, after_preprocessing, linear_part, preprocessor
 
 CUE_PREFIX = {"en": "curated cue: ", "de": "Stichwortliste: "}
 PLACEHOLDERS = {
@@ -90,8 +90,11 @@ def _token_phrase(token: str) -> str:
 
 
 def _pair_weights(model: ReasonModel, reason: int, runner_up: int) -> np.ndarray:
-    """``coef[reason] - coef[runner_up]`` of the final linear model (one row per label, or one for two labels)."""
-    clf = model.pipeline.named_steps["clf"]
+    """``coef[reason] - coef[runner_up]`` of the final linear model (one row per label, or one for two labels).
+
+    A committee's naive Bayes member is left out: explanations show the linear model's reasons.
+    """
+    clf = linear_part(model.pipeline.named_steps["clf"])
     coef = clf.calibrated_classifiers_[0].estimator.coef_ if hasattr(clf, "calibrated_classifiers_") else clf.coef_
     if coef.shape[0] == 1:  # binary: the single row scores labels[1] against labels[0]
         return coef[0] if reason == 1 else -coef[0]

@@ -61,6 +61,10 @@ SKLEARN_TYPES = [
     "sklearn.model_selection._split.StratifiedKFold",
     "sklearn.svm._classes.LinearSVC",
     "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.ensemble._voting.VotingClassifier",
+    "sklearn.naive_bayes.ComplementNB",
+    "sklearn.preprocessing._label.LabelEncoder",
+    "sklearn.utils._bunch.Bunch",  # VotingClassifier.named_estimators_, a dict
 ]
 # Plain data: builtins, and NumPy arrays and scalar types (arrays are read with allow_pickle=False).
 DATA_TYPES = [

@@ -1,4 +1,5 @@
-"""The one factory for the reason model: spaCy preprocessing, n-gram features, calibrated linear SVM."""
+"""The one factory for the reason model: spaCy preprocessing, n-gram features, calibrated linear SVM
+averaged with a complement naive Bayes model."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
+from sklearn.ensemble import VotingClassifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
@@ -69,6 +72,8 @@ def build_pipeline(
     char_weight: float = 1.0,
     cue_weight: float = 0.0,
     model: str = "svm",
+    bayes_weight: float = 0.35,
+    bayes_alpha: float = 0.1,
     calibration_folds: int = 5,
     seed: int = 0,
 ) -> Pipeline:
@@ -100,7 +105,26 @@ def build_pipeline(
         )
     else:
         raise ValueError(f"Got model {model!r} but expected 'logreg' or 'svm'.")
+    if not 0 <= bayes_weight < 1:
+        raise ValueError(f"Got bayes_weight={bayes_weight!r} but expected a number from 0 up to (not including) 1.")
+    if bayes_weight:
+        clf = VotingClassifier(
+            [(model, clf), ("bayes", ComplementNB(alpha=bayes_alpha))], voting="soft", weights=[1 - bayes_weight, bayes_weight]
+        )
     return Pipeline([("prep", NotePreprocessor(cues=cues, concepts=concepts, function_words=function_words)), ("features", features), ("clf", clf)])
+
+
+def linear_part(clf):
+    """The linear model of a fitted ``clf`` step (itself, or the first member of its committee)."""
+    return clf.estimators_[0] if isinstance(clf, VotingClassifier) else clf
+
+
+def bayes_part(clf) -> tuple[ComplementNB | None, float]:
+    """The naive Bayes member of a fitted ``clf`` step and its share of the probabilities, or ``(None, 0.0)``."""
+    if not isinstance(clf, VotingClassifier):
+        return None, 0.0
+    weights = clf.weights or [1.0] * len(clf.estimators_)
+    return clf.estimators_[1], float(weights[1] / sum(weights))
 
 
 def preprocessor(pipeline: Pipeline) -> NotePreprocessor:

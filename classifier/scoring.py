@@ -20,14 +20,15 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifier.compact import Block, CompactScorer
 from classifier.ngrams import CharNgrams, word_ngrams
-from classifier.pipeline import TokenTfidfVectorizer, after_preprocessing, preprocessor
+from classifier.pipeline import TokenTfidfVectorizer, after_preprocessing, bayes_part, linear_part, preprocessor
 
 
 def compact_scorer(pipeline: Pipeline, source: str = "") -> CompactScorer | None:
     """The weights of a fitted pipeline as a :class:`~classifier.compact.CompactScorer`, or ``None``
     if its shape has no compact form (e.g. logistic regression); ``source`` names the model file."""
     rest = after_preprocessing(pipeline)
-    features, clf = rest.named_steps.get("features"), rest.steps[-1][1]
+    features, clf = rest.named_steps.get("features"), linear_part(rest.steps[-1][1])
+    bayes, bayes_weight = bayes_part(rest.steps[-1][1])
     if not isinstance(features, FeatureUnion) or not isinstance(clf, CalibratedClassifierCV):
         return None
     calibrated = getattr(clf, "calibrated_classifiers_", [])
@@ -37,6 +38,8 @@ def compact_scorer(pipeline: Pipeline, source: str = "") -> CompactScorer | None
     coef = getattr(estimator, "coef_", None)
     if coef is None or coef.ndim != 2:
         return None
+    if bayes is not None:  # its log probabilities are a second linear model: scored in the same product
+        coef = np.vstack([coef, bayes.feature_log_prob_])
     blocks, start = [], 0
     factors = features.transformer_weights or {}
     for name, vectoriser in features.transformer_list:
@@ -51,7 +54,7 @@ def compact_scorer(pipeline: Pipeline, source: str = "") -> CompactScorer | None
         char_range = (analyzer.min_n, analyzer.max_n) if kind == "chars" else (0, 0)
         blocks.append(Block(kind, terms, np.asarray(vectoriser.idf_, dtype=np.float64), weights, char_range))
         start += width
-    if start != coef.shape[1]:
+    if start != coef.shape[1] or (bayes is not None and len(bayes.classes_) != len(clf.classes_)):
         return None
     prep = preprocessor(pipeline)
     return CompactScorer(
@@ -61,6 +64,7 @@ def compact_scorer(pipeline: Pipeline, source: str = "") -> CompactScorer | None
         a=np.array([c.a_ for c in calibrated[0].calibrators], dtype=np.float64),
         b=np.array([c.b_ for c in calibrated[0].calibrators], dtype=np.float64),
         columns=np.searchsorted(calibrated[0].classes, estimator.classes_).astype(np.int64),
+        bayes_weight=bayes_weight,
         prep={"cues": bool(prep.cues), "concepts": bool(prep.concepts), "function_words": str(prep.function_words)},
         source=source,
     )
@@ -74,7 +78,7 @@ def predict_prepared(pipeline: Pipeline, prepared: list[str]) -> np.ndarray:
 
     The scorer is read from the fitted weights once per pipeline (again if it is refitted).
     """
-    source = getattr(pipeline.steps[-1][1], "calibrated_classifiers_", None)
+    source = getattr(linear_part(pipeline.steps[-1][1]), "calibrated_classifiers_", None)
     hit = _SCORERS.get(pipeline)
     if hit is None or hit[0] is not source:
         hit = _SCORERS[pipeline] = (source, compact_scorer(pipeline))

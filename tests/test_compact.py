@@ -109,10 +109,18 @@ def _another_models_scorer(path: Path) -> None:
     _spoil(path, arrays)
 
 
+def _bayes_share_out_of_range(path: Path) -> None:
+    arrays = dict(np.load(path))
+    meta = json.loads(bytes(arrays["meta"]).decode())
+    meta["bayes_weight"] = 1.5  # would turn the average into an extrapolation
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    _spoil(path, arrays)
+
+
 @pytest.mark.parametrize("spoil", [
     lambda p: p.write_bytes(b""), lambda p: p.write_bytes(b"PK\x03\x04garbage"), _header_asking_for_terabytes,
-    _pickled_array, _arrays_that_do_not_fit, _another_models_scorer,
-], ids=["empty", "not-a-zip", "terabyte-header", "pickled-array", "misfit-arrays", "other-model"])
+    _pickled_array, _arrays_that_do_not_fit, _another_models_scorer, _bayes_share_out_of_range,
+], ids=["empty", "not-a-zip", "terabyte-header", "pickled-array", "misfit-arrays", "other-model", "bayes-share"])
 def test_a_spoiled_cache_file_is_never_used_and_is_derived_again(cached, seed_model_dir, seed_model, spoil):
     spoil(cached)
     model = load_model(seed_model_dir, light=True)  # reads the model file, answers right, writes a good cache
@@ -141,6 +149,34 @@ def test_a_read_only_cache_folder_still_answers(seed_model_dir, seed_model, monk
     for _ in range(2):
         model = load_model(seed_model_dir, light=True)
         assert model.classify_one("kein Budget") == seed_model.classify_one("kein Budget")
+
+
+def test_a_model_without_the_naive_bayes_committee_answers_the_same_from_its_scorer(tmp_path, seed_frame, notes):
+    """Models trained before 2026-12-03 are a calibrated SVM alone; their scorer has no naive Bayes columns."""
+    from classifier import save_model
+    from training.train import train_model
+
+    model = train_model(seed_frame["text"], seed_frame["label"], seed=0, params={"bayes_weight": 0.0}, cv=2)
+    save_model(model, tmp_path / "svm")
+    load_model(tmp_path / "svm", light=True)
+    light = load_model(tmp_path / "svm", light=True)
+    assert light.pipeline is None and light.scorer.bayes_weight == 0
+    np.testing.assert_allclose(light.predict_proba(notes), model.predict_proba(notes), rtol=0, atol=1e-9)
+
+
+def test_the_committee_lowers_confidence_where_its_members_disagree(seed_model, notes):
+    from classifier.pipeline import bayes_part, linear_part
+
+    features = seed_model.pipeline[:-1].transform(notes)
+    clf = seed_model.pipeline[-1]
+    bayes, share = bayes_part(clf)
+    svm, nb = linear_part(clf).predict_proba(features), bayes.predict_proba(features)
+    assert share == pytest.approx(0.35)
+    np.testing.assert_allclose(clf.predict_proba(features), (1 - share) * svm + share * nb, atol=1e-12)
+    disagree = svm.argmax(axis=1) != nb.argmax(axis=1)
+    assert disagree.any() and (~disagree).any()
+    confidence = clf.predict_proba(features).max(axis=1)
+    assert confidence[disagree].mean() < confidence[~disagree].mean()
 
 
 def test_a_model_with_no_compact_form_loads_its_pipeline(tmp_path, seed_frame):

@@ -6,6 +6,7 @@ import pytest
 
 from classifier import classify_notes
 from classifier.explain import contributions, explain, explain_text
+from classifier.pipeline import linear_part
 from classifier.taxonomy import load_taxonomy
 from training.train import train_model
 
@@ -51,7 +52,7 @@ def test_explain_agrees_with_classify(model):
 def test_contributions_add_up_to_the_decision(model, note):
     prepared = model.pipeline[0].transform([note])[0]
     features = model.pipeline[1].transform([prepared])
-    svm = model.pipeline[-1].calibrated_classifiers_[0].estimator
+    svm = linear_part(model.pipeline[-1]).calibrated_classifiers_[0].estimator
     decision = svm.decision_function(features)[0]
     reason, runner_up = np.argsort(-model.pipeline[-1].predict_proba(features)[0])[:2]
     total = sum(contributions(model, prepared, reason, runner_up).values())
