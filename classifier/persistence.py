@@ -478,7 +478,7 @@ def load_model(directory: str | Path | None = None, *, light: bool = False) -> R
     return model
 
 
-CACHED_SCORERS = 4  # compact scorers kept in the cache folder (about 7 MB each)
+CACHED_SCORERS = 4  # compact scorers kept in the cache folder (about 18 MB each)
 
 
 def scorer_cache_path(card: dict) -> Path:
