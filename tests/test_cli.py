@@ -102,7 +102,9 @@ def test_classify_labelled_csv_then_evaluate_json(runner, tmp_path):
     result = run(runner, "evaluate", SEED, "--json")
     assert result.exit_code == 0
     report = json.loads(result.stdout)
-    assert {"n", "accuracy", "macro_f1", "weak_f1", "per_label"} <= set(report)
+    assert {"n", "accuracy", "macro_f1", "weak_f1", "per_label", "mean_confidence"} <= set(report)
+    confidence = pd.read_csv(out, keep_default_na=False)["confidence"].mean()
+    assert abs(report["mean_confidence"] - confidence) < 1e-3  # the classified rows' own confidences
     assert report["n"] == 110 and set(report["per_label"]["no_budget"]) == {"precision", "recall", "f1", "support"}
 
 

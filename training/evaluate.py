@@ -93,8 +93,9 @@ def evaluate(
 ) -> dict:
     """Score ``model`` on labelled notes.
 
-    Returns :func:`scores` plus the ``confident`` part at the model's threshold, the
-    coverage/accuracy ``tradeoff``, the ``costly_pairs`` of the confusion matrix and, under
+    Returns :func:`scores` plus the ``mean_confidence`` (next to ``accuracy`` it shows whether
+    the confidence over- or understates how often the model is right), the ``confident`` part
+    at the model's threshold, the coverage/accuracy ``tradeoff``, the ``costly_pairs`` of the confusion matrix and, under
     ``by``, the same headline figures per value of each grouping column (``lang`` is always
     there: the file's own column if given, else the detected language).
     """
@@ -108,6 +109,7 @@ def evaluate(
         )
     predicted = model.classify(texts)
     result = scores(labels, predicted["reason"], model.taxonomy.labels, model.taxonomy.weak_labels)
+    result["mean_confidence"] = round(float(predicted["confidence"].mean()), 4)
     result["confident"] = confident_part(labels, predicted["reason"], predicted["confidence"], model.threshold)
     result["tradeoff"] = tradeoff(labels, predicted["reason"], predicted["confidence"])
     result["costly_pairs"] = costly_pairs(result["confusion"])
@@ -138,6 +140,8 @@ def format_scores(result: dict, title: str) -> str:
     ]
     for label, row in result["per_label"].items():
         lines.append(f"  {label:24} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f} {row['support']:6d}")
+    if "mean_confidence" in result:
+        lines.append(f"  mean confidence {result['mean_confidence']:.3f} against accuracy {result['accuracy']:.3f} (equal when confidence is calibrated)")
     conf = result.get("confident")
     if conf:
         lines.append(
