@@ -134,7 +134,7 @@ class CompactScorer:
         except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError, zipfile.BadZipFile, RecursionError) as e:
             raise ModelError(f"{path} is not a Rejection Radar scorer file ({type(e).__name__}: {e}); {fix}.") from e
         width = scorer.intercept.shape
-        if not (width == scorer.a.shape == scorer.b.shape == scorer.columns.shape and all(b.weights.shape[1] in (width[0], 2 * width[0]) for b in blocks)
+        if not (width == scorer.a.shape == scorer.b.shape == scorer.columns.shape and all(b.weights.shape[1] == (2 if scorer.bayes_weight else 1) * width[0] for b in blocks)
                 and set(scorer.prep) == {"cues", "concepts", "function_words"} and ((0 <= scorer.columns) & (scorer.columns < n)).all()):
             raise ModelError(f"{path} is not a Rejection Radar scorer file (its arrays do not fit together); {fix}.")
         return scorer
