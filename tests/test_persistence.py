@@ -1,7 +1,9 @@
 import json
 import shutil
+import zipfile
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from classifier import ModelError, load_model, save_model
@@ -107,3 +109,17 @@ def test_loading_keeps_vocabularies_and_saving_leaves_the_model_intact(tmp_path,
     assert {key: step.vocabulary_ for key, step in _vectorisers(seed_model.pipeline)} == before
     loaded = load_model(tmp_path / "again")
     assert {key: step.vocabulary_ for key, step in _vectorisers(loaded.pipeline)} == before
+
+
+def test_naive_bayes_log_probabilities_are_left_out_of_the_file_and_derived_to_the_same_bits(tmp_path, seed_frame):
+    from classifier.pipeline import bayes_part
+    from training.train import train_model
+
+    model = train_model(seed_frame["text"], seed_frame["label"], seed=0, cv=0)
+    bayes, _ = bayes_part(model.pipeline[-1])
+    before = bayes.feature_log_prob_.copy()
+    save_model(model, tmp_path / "m")
+    assert np.array_equal(bayes.feature_log_prob_, before)  # saving leaves the model in memory intact
+    assert "feature_log_prob_" not in zipfile.ZipFile(tmp_path / "m" / "model.skops").read("schema.json").decode()
+    loaded, _ = bayes_part(load_model(tmp_path / "m").pipeline[-1])
+    assert np.array_equal(loaded.feature_log_prob_, before)

@@ -152,6 +152,22 @@ def test_model_with_a_missing_vocabulary_gets_a_clear_error(hostile_dir):
         load_model(hostile_dir)
 
 
+def test_model_with_malformed_naive_bayes_counts_gets_a_clear_error(hostile_dir):
+    import numpy as np
+    import skops.io as sio
+
+    from classifier.persistence import _skops_io
+    from classifier.pipeline import bayes_part
+
+    saved = _skops_io().load(hostile_dir / MODEL_FILE, trusted=sorted(TRUSTED_TYPES))
+    bayes, _ = bayes_part(saved["pipeline"][-1])
+    bayes.feature_all_ = np.ones(3)  # does not fit the counts: the derived log probabilities would be garbage
+    sio.dump(saved, hostile_dir / MODEL_FILE)
+    _seal(hostile_dir, MODEL_FILE, 2)
+    with pytest.raises(ModelError, match="naive Bayes counts are missing or malformed"):
+        load_model(hostile_dir)
+
+
 def test_cli_refuses_a_hostile_model_in_one_line(runner, hostile_dir, tmp_path):
     marker = tmp_path / MARKER
     _skops_boom(hostile_dir / MODEL_FILE, marker)
