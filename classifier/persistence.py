@@ -591,6 +591,10 @@ def describe_model(model: ReasonModel) -> str:
         "libraries: " + ", ".join(f"{k} {v}" for k, v in card.get("versions", {}).items()),
         f"threshold: {model.threshold:.2f} (below it a note is marked needs_review)",
     ]
+    if model.pipeline is not None:
+        from classifier.pipeline import describe_classifier
+
+        lines.append(f"learner:   {describe_classifier(model.pipeline.steps[-1][1])}")
     for name in ("cv", "cross_writer", "heldout", "real_phrases"):
         if name in card:
             part, conf = card[name], card[name].get("confident", {})

@@ -127,6 +127,16 @@ def bayes_part(clf) -> tuple[ComplementNB | None, float]:
     return clf.estimators_[1], float(weights[1] / sum(weights))
 
 
+def describe_classifier(clf) -> str:
+    """A fitted ``clf`` step in words, e.g. "calibrated linear SVM (0.65) averaged with complement naive Bayes (0.35)"."""
+    linear = linear_part(clf)
+    name = {"CalibratedClassifierCV": "calibrated linear SVM", "LogisticRegression": "logistic regression"}.get(
+        type(linear).__name__, type(linear).__name__
+    )
+    bayes, share = bayes_part(clf)
+    return f"{name} ({1 - share:.2f}) averaged with complement naive Bayes ({share:.2f})" if bayes is not None else name
+
+
 def preprocessor(pipeline: Pipeline) -> NotePreprocessor:
     """The pipeline's spaCy step (``prep``), looked up by name."""
     return pipeline.named_steps["prep"]

@@ -127,6 +127,7 @@ def test_info_shows_card_and_labels(runner):
     result = run(runner, "info")
     assert result.exit_code == 0
     assert "heldout" in result.stdout and "not_decision_maker" in result.stdout and "weak" in result.stdout
+    assert "learner:   calibrated linear SVM (0.65) averaged with complement naive Bayes (0.35)" in result.stdout
 
 
 def test_model_from_environment_variable(runner, tmp_path, monkeypatch):
