@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import f1_score
@@ -27,6 +26,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from classifier.pipeline import after_preprocessing, build_pipeline, preprocessor
 
 from .corpus import load_corpus
+from .evaluate import tradeoff
 
 BASE: dict = {}
 CONFIGS: list[tuple[str, dict]] = [
@@ -67,8 +67,7 @@ def run(params: dict, corpus: pd.DataFrame, evals: dict[str, pd.DataFrame], cv: 
         predicted = rest.classes_[proba.argmax(axis=1)]
         row[name] = macro_f1(frame["label"], predicted)
         if name != "test":  # nearly every test note is right anyway
-            confident = proba.max(axis=1) >= np.quantile(proba.max(axis=1), 0.35)
-            row[f"{name} right@65%"] = round(float((predicted == frame["label"].to_numpy())[confident].mean()), 3)
+            row[f"{name} right@65%"] = round(tradeoff(frame["label"], predicted, proba.max(axis=1), [0.65])[0]["accuracy"], 3)
         for column in ("lang", "register"):
             if column in frame and frame[column].nunique() > 1:
                 for value, index in frame.groupby(column).groups.items():

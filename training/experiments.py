@@ -68,6 +68,7 @@ from classifier.pipeline import after_preprocessing, build_pipeline
 
 from .ablation import macro_f1
 from .corpus import load_corpus
+from .evaluate import tradeoff
 
 SVM_ALONE = {"bayes_weight": 0.0}  # the shipped configuration before the naive Bayes committee
 
@@ -148,9 +149,7 @@ def ensemble(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> Non
     for weight in (1.0, 0.7, 0.5, 0.3, 0.0):
         proba = weight * p_dev[0] + (1 - weight) * p_dev[1]
         predicted = labels[proba.argmax(axis=1)]
-        confidence = proba.max(axis=1)
-        kept = confidence >= np.quantile(confidence, 0.35)
-        right = float((predicted[kept] == dev["label"].to_numpy()[kept]).mean())
+        right = tradeoff(dev["label"], predicted, proba.max(axis=1), [0.65])[0]["accuracy"]
         test_predicted = labels[(weight * p_test[0] + (1 - weight) * p_test[1]).argmax(axis=1)]
         print(_figures(f"shipped model weight {weight}", predicted, dev, test_predicted, test)
               + f"; {right:.3f} right with the least confident 35% flagged", flush=True)
@@ -287,8 +286,8 @@ def _review_figures(name: str, labels, probas: list[np.ndarray], frames: list[pd
     for (title, keep), proba, frame in zip((("unseen writers", 0.8), ("dev", 0.65)), probas, frames):
         predicted, confidence = labels[proba.argmax(1)], proba.max(1)
         right = predicted == frame["label"].to_numpy()
-        kept = confidence >= np.quantile(confidence, 1 - keep)
-        parts.append(f"{title} {macro_f1(frame['label'], predicted):.3f}, {right[kept].mean():.3f} right@{keep:.0%}, "
+        kept = tradeoff(frame["label"], predicted, confidence, [keep])[0]["accuracy"]
+        parts.append(f"{title} {macro_f1(frame['label'], predicted):.3f}, {kept:.3f} right@{keep:.0%}, "
                      f"AUROC {roc_auc_score(right, confidence):.3f}")
     return f"{name}: " + "; ".join(parts)
 
@@ -316,21 +315,23 @@ def committee(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> No
         estimator.fit(view(matrices[0]), y)
         return [estimator.predict_proba(view(m)) for m in matrices[1:]]
 
+    fitted = {}
     for alpha in (0.1, 0.3):
         for title, columns in (("all features", slice(None)), ("word features", slice(0, words)), ("character features", slice(words, None))):
-            bayes = member(ComplementNB(alpha=alpha), columns)
+            bayes = fitted[alpha, title] = member(ComplementNB(alpha=alpha), columns)
             for weight in (0.25, 0.35, 0.5):
                 blend = [(1 - weight) * a + weight * b for a, b in zip(alone, bayes)]
                 print(_review_figures(f"+ complement NB on {title}, alpha {alpha}, weight {weight}", labels, blend, frames), flush=True)
-    shipped = member(ComplementNB(alpha=0.1))
-    right = [labels[p.argmax(1)] == dev["label"].to_numpy() for p in (alone[1], 0.65 * alone[1] + 0.35 * shipped[1])]
-    confidence = [alone[1].max(1), (0.65 * alone[1] + 0.35 * shipped[1]).max(1)]
+    shipped_clf = build_pipeline().named_steps["clf"]  # the shipped committee's settings
+    share, alpha = shipped_clf.weights[1] / sum(shipped_clf.weights), shipped_clf.estimators[1][1].alpha
+    shipped = fitted[alpha, "all features"]
+    dev_proba = [alone[1], (1 - share) * alone[1] + share * shipped[1]]
 
-    def kept(i, rows):
-        return right[i][rows][confidence[i][rows] >= np.quantile(confidence[i][rows], 0.35)].mean()
+    def kept(proba, rows):
+        return tradeoff(dev["label"].to_numpy()[rows], labels[proba[rows].argmax(1)], proba[rows].max(1), [0.65])[0]["accuracy"]
 
     draws = np.random.default_rng(0).integers(0, len(dev), (1000, len(dev)))
-    gain = [kept(1, rows) - kept(0, rows) for rows in draws]
+    gain = [kept(dev_proba[1], rows) - kept(dev_proba[0], rows) for rows in draws]
     print(f"shipped committee against the SVM alone, dev right@65%: gain 95% interval {np.quantile(gain, 0.025):+.3f} "
           f"to {np.quantile(gain, 0.975):+.3f} (paired bootstrap, 1,000 resamples)", flush=True)
     for title, third in (("multinomial NB", member(MultinomialNB(alpha=0.1))), ("Bernoulli NB", member(BernoulliNB(alpha=0.1), binary=True)),
