@@ -94,6 +94,24 @@ def test_bundled_card_holds_the_test_figures_it_claims(default_model, test_score
     assert abs(test_scores["macro_f1"] - recorded["macro_f1"]) < 1e-3 and abs(test_scores["weak_f1"] - recorded["weak_f1"]) < 1e-3
 
 
+def test_rescoring_rewrites_the_card_for_a_grown_test_set_and_leaves_the_model_file(default_model, tmp_path):
+    import shutil
+
+    from training.bundle import rescore
+
+    folder = tmp_path / "model"
+    shutil.copytree(default_model.card["path"], folder)
+    card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
+    card["heldout"] = {"n": 1, "macro_f1": 0.0}  # as if scored on an older, smaller test set
+    (folder / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    before = (folder / "model.skops").read_bytes()
+    rescored = rescore(folder)
+    assert rescored["heldout"]["n"] == len(load_corpus("independent_test.csv"))
+    assert abs(rescored["heldout"]["macro_f1"] - default_model.card["heldout"]["macro_f1"]) < 1e-3
+    assert (folder / "model.skops").read_bytes() == before
+    assert load_model(folder).card["heldout"]["n"] == rescored["heldout"]["n"]  # the card still matches the model file
+
+
 def test_readme_accuracy_section_equals_the_card(default_model):
     from training.bundle import README, BLOCK, readme_block
 

@@ -4,17 +4,20 @@ Usage::
 
     python -m training.bundle [--dev ../shared/real_phrases/real_phrases_dev.csv] [--out models/default]
     python -m training.bundle --readme          # rewrite README.md's accuracy block from the card
+    python -m training.bundle --rescore [--dev ...]  # score the bundled model again, without retraining
 
 Training: ``training/data/corpus.csv`` with its writer batches as groups (so the review
 threshold is chosen on notes of writers the model never saw), then scored on the independent
 test set (per register and language) and, where given, on labelled real-world phrases (per
 language). The README block between ``<!-- accuracy:start -->`` and ``<!-- accuracy:end -->`` is
-generated from the card, so the two cannot disagree (a test checks it).
+generated from the card, so the two cannot disagree (a test checks it). ``--rescore`` re-scores
+the saved model (after the test set grew) and rewrites only its card and the README block.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -27,7 +30,8 @@ from .corpus import CORPUS_FILE, TEST_FILE, data_path, files_sha256, load_corpus
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCK = re.compile(r"(<!-- accuracy:start -->\n)(.*?)(<!-- accuracy:end -->)", re.S)
-FRESH = ("test_06_fresh_de", "test_07_fresh_en")  # written after the features were chosen
+# written after the features were chosen: the fresh slice and the stock wordings of round 11
+FRESH = ("test_06_fresh_de", "test_07_fresh_en", "test_10_stock_de", "test_11_stock_en")
 REGISTERS = {
     "rep_note": "rep notes (shorthand)",
     "buyer_quote": "buyer quotes",
@@ -40,7 +44,6 @@ REGISTERS = {
 def build(out: str | Path, dev: str | None = None, seed: int = 0) -> dict:
     """Train the bundled model, score it, save it to ``out``; returns its card."""
     from classifier import save_model
-    from training.evaluate import evaluate
     from training.train import train_model
 
     corpus = load_corpus()
@@ -49,6 +52,15 @@ def build(out: str | Path, dev: str | None = None, seed: int = 0) -> dict:
         corpus_sha256=files_sha256([data_path(CORPUS_FILE)]), progress=lambda m: print(m, file=sys.stderr),
     )
     model.card["corpus_files"] = [f"training/data/{CORPUS_FILE}"]
+    _score(model, dev)
+    save_model(model, out)
+    return model.card
+
+
+def _score(model, dev: str | None) -> None:
+    """Record the model's figures on the independent test set (and the ``dev`` file) in its card."""
+    from training.evaluate import evaluate
+
     test = load_corpus(TEST_FILE)
     written = ["after the feature choice" if s in FRESH else "before" for s in test["source"]]
     by = {"lang": test["lang"].tolist(), "register": test["register"].tolist(), "written": written}
@@ -57,8 +69,21 @@ def build(out: str | Path, dev: str | None = None, seed: int = 0) -> dict:
         frame = pd.read_csv(dev, dtype=str, keep_default_na=False)
         model.card["real_phrases"] = evaluate(model, frame["text"].tolist(), frame["label"].tolist(), by={"lang": frame["lang"].tolist()})
         model.card["real_phrases"]["file"] = Path(dev).name
-    save_model(model, out)
-    return model.card
+
+
+def rescore(out: str | Path, dev: str | None = None) -> dict:
+    """Score the saved model in ``out`` again and rewrite its card; the model file stays as it is."""
+    from classifier import load_model
+    from classifier.persistence import CARD_FILE
+
+    model = load_model(out)
+    _score(model, dev)
+    card = {k: v for k, v in model.card.items() if k != "path"}
+    path = Path(out) / CARD_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return card
 
 
 def _row(name: str, n: int, part: dict) -> str:
@@ -86,7 +111,7 @@ def accuracy_table(card: dict) -> str:
             lines.append(_row(f"&nbsp;&nbsp;test set: {title}", part["n"], part))
     fresh = held.get("by", {}).get("written", {}).get("after the feature choice")
     if fresh:
-        lines.append(_row("&nbsp;&nbsp;test set: fresh slice, written after the features were chosen", fresh["n"], fresh))
+        lines.append(_row("&nbsp;&nbsp;test set: fresh slices, written after the features were chosen", fresh["n"], fresh))
     real = card.get("real_phrases")
     if real:
         lines.append(_row("**real phrases from public pages (dev set)**", real["n"], real))
@@ -122,11 +147,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(bundled_model_dir()))
     parser.add_argument("--dev", help="labelled real-world phrases (text,label,lang) to score and record in the card")
     parser.add_argument("--readme", action="store_true", help="only rewrite README.md's accuracy block from the card in --out")
+    parser.add_argument("--rescore", action="store_true", help="score the model in --out again (test set, --dev) without retraining")
     args = parser.parse_args(argv)
     if args.readme:
         from classifier.persistence import read_card
 
         card = read_card(args.out)
+    elif args.rescore:
+        card = rescore(args.out, args.dev)
     else:
         card = build(args.out, args.dev)
     write_readme(card)
