@@ -33,6 +33,12 @@ Usage::
     the corpus: all ten, the first six written, and each kind alone (advice, stories, reason never
     named), each with a paired bootstrap interval (1,000 resamples of the dev phrases) of its
     macro-F1 minus the shipped corpus's.
+``round11``
+    The round-11 batches (``train_59`` to ``train_64``, the plain stock wordings of each reason)
+    added to the corpus, all six and each kind alone (spoken, written, replies), with the shipped
+    committee: macro-F1 on the ``--dev`` file, the unseen writers (rounds 9 and 10) and the test
+    set, dev right@65%, and paired bootstrap intervals (1,000 resamples of the dev phrases) of
+    the gain in macro-F1 and in right@65% over the shipped corpus.
 ``known``
     How often the shipped model is right on dev phrases whose words (not cue tokens) occur in at
     least 3 training notes, against the others.
@@ -258,6 +264,46 @@ def round10(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
               + f"; gain 95% interval {np.quantile(gain, 0.025):+.3f} to {np.quantile(gain, 0.975):+.3f}", flush=True)
 
 
+def round11(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    from .build_corpus import merge_batches
+    from .corpus import data_path
+
+    batches = [b for n in range(59, 65) for b in sorted(data_path("batches").glob(f"train_{n}_*.csv"))]
+    variants = {"all six round-11 batches": batches}
+    variants.update({f"the {kind} batches only": [b for b in batches if kind in b.stem] for kind in ("spoken", "written", "replies")})
+    merged = [merge_batches([data_path("corpus.csv"), *extra], [*test["text"]])[0] for extra in variants.values()]
+    unseen = _unseen_writers()
+    pipeline = build_pipeline()
+    prep, rest = pipeline.named_steps["prep"], after_preprocessing(pipeline)
+    prepared = [np.asarray(prep.transform(frame["text"].tolist())) for frame in (corpus, dev, test, unseen, *merged)]
+    y = dev["label"].to_numpy()
+    draws = np.random.default_rng(0).integers(0, len(y), (1000, len(y)))
+
+    def scored(notes, labels):
+        model = clone(rest).fit(notes, labels)
+        probas = [model.predict_proba(p) for p in prepared[1:4]]
+        return model.classes_, probas
+
+    def right65(labels, proba, rows):
+        return tradeoff(y[rows], labels[proba[rows].argmax(1)], proba[rows].max(1), [0.65])[0]["accuracy"]
+
+    labels, base = scored(prepared[0], corpus["label"])
+    base_dev = labels[base[0].argmax(1)]
+    print(_review_figures(f"shipped corpus ({len(corpus)} notes)", labels, [base[2], base[0]], [unseen, dev])
+          + f"; test {macro_f1(test['label'], labels[base[1].argmax(1)]):.3f}", flush=True)
+    for name, notes, frame in zip(variants, prepared[4:], merged):
+        labels, probas = scored(notes, frame["label"])
+        predicted = labels[probas[0].argmax(1)]
+        gain = [macro_f1(y[i], predicted[i]) - macro_f1(y[i], base_dev[i]) for i in draws]
+        review = [right65(labels, probas[0], i) - right65(labels, base[0], i) for i in draws]
+        german = (dev["lang"] == "de").to_numpy()
+        print(_review_figures(f"corpus + {name} ({len(frame)} notes)", labels, [probas[2], probas[0]], [unseen, dev])
+              + f"; dev de {macro_f1(y[german], predicted[german]):.3f} en {macro_f1(y[~german], predicted[~german]):.3f}"
+              + f"; test {macro_f1(test['label'], labels[probas[1].argmax(1)]):.3f}"
+              + f"; gain in dev macro-F1 {np.quantile(gain, 0.025):+.3f} to {np.quantile(gain, 0.975):+.3f}"
+              + f", in dev right@65% {np.quantile(review, 0.025):+.3f} to {np.quantile(review, 0.975):+.3f}", flush=True)
+
+
 def known(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
     from collections import Counter
 
@@ -409,7 +455,7 @@ def lsa(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
 
 EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
                "filters": filters, "dropout": dropout, "languages": languages, "round10": round10, "known": known,
-               "committee": committee, "clusters": clusters, "lsa": lsa}
+               "committee": committee, "round11": round11, "clusters": clusters, "lsa": lsa}
 
 
 def main(argv: list[str] | None = None) -> int:
