@@ -39,6 +39,12 @@ Usage::
     committee: macro-F1 on the ``--dev`` file, the unseen writers (rounds 9 and 10) and the test
     set, dev right@65%, and paired bootstrap intervals (1,000 resamples of the dev phrases) of
     the gain in macro-F1 and in right@65% over the shipped corpus.
+``annotators``
+    How far the ``--dev`` labels are a matter of judgement: two further annotators (language-model
+    helpers given only ``training/ANNOTATION.md`` and the labelling conventions of
+    ``training/briefs/COMMON.md``, not the labels; ``benchmarks/real_phrases_second_annotation.csv``,
+    ids and labels only) against the dev labels and each other, and the shipped model on the
+    phrases all three label alike and on the rest.
 ``known``
     How often the shipped model is right on dev phrases whose words (not cue tokens) occur in at
     least 3 training notes, against the others.
@@ -304,6 +310,29 @@ def round11(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
               + f", in dev right@65% {np.quantile(review, 0.025):+.3f} to {np.quantile(review, 0.975):+.3f}", flush=True)
 
 
+def annotators(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    from pathlib import Path
+
+    from classifier import load_model
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "real_phrases_second_annotation.csv"
+    second = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("id")
+    frame = dev.set_index("id").join(second, how="inner")
+    y, german = frame["label"].to_numpy(), (frame["lang"] == "de").to_numpy()
+    model = load_model()
+    frame["model"] = np.asarray(model.labels)[model.predict_proba(frame["text"].tolist()).argmax(1)]
+    for name in ("annotator_1", "annotator_2", "model"):
+        p = frame[name].to_numpy()
+        print(f"{name} against the dev labels: macro-F1 {macro_f1(y, p):.3f} (de {macro_f1(y[german], p[german]):.3f}, "
+              f"en {macro_f1(y[~german], p[~german]):.3f}), same label {np.mean(p == y):.1%}", flush=True)
+    print(f"annotator_1 against annotator_2: macro-F1 {macro_f1(frame['annotator_1'], frame['annotator_2']):.3f}, "
+          f"same label {np.mean(frame['annotator_1'] == frame['annotator_2']):.1%}", flush=True)
+    clear = ((frame["annotator_1"] == frame["label"]) & (frame["annotator_2"] == frame["label"])).to_numpy()
+    right = frame["model"].to_numpy() == y
+    print(f"shipped model right on the {clear.sum()} phrases all three annotators label alike: {right[clear].mean():.1%}; "
+          f"on the other {(~clear).sum()}: {right[~clear].mean():.1%}", flush=True)
+
+
 def known(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
     from collections import Counter
 
@@ -455,7 +484,7 @@ def lsa(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
 
 EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
                "filters": filters, "dropout": dropout, "languages": languages, "round10": round10, "known": known,
-               "committee": committee, "round11": round11, "clusters": clusters, "lsa": lsa}
+               "committee": committee, "round11": round11, "annotators": annotators, "clusters": clusters, "lsa": lsa}
 
 
 def main(argv: list[str] | None = None) -> int:
