@@ -443,9 +443,18 @@ def save_model(model: ReasonModel, directory: str | Path) -> Path:
         model_sha256=file_sha256(directory / MODEL_FILE),
     )
     card.setdefault("created", datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    (directory / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    model.card = card
+    model.card = write_card(card, directory)
     return directory
+
+
+def write_card(card: dict, directory: str | Path) -> dict:
+    """Write ``card`` (less the runtime ``path``) as the ``card.json`` of ``directory``, atomically; returns it."""
+    card = {k: v for k, v in card.items() if k != "path"}
+    path = Path(directory) / CARD_FILE
+    tmp = path.with_name(CARD_FILE + ".tmp")
+    tmp.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return card
 
 
 def read_card(directory: str | Path) -> dict:

@@ -17,7 +17,6 @@ the saved model (after the test set grew) and rewrites only its card and the REA
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from pathlib import Path
@@ -74,16 +73,11 @@ def _score(model, dev: str | None) -> None:
 def rescore(out: str | Path, dev: str | None = None) -> dict:
     """Score the saved model in ``out`` again and rewrite its card; the model file stays as it is."""
     from classifier import load_model
-    from classifier.persistence import CARD_FILE
+    from classifier.persistence import write_card
 
     model = load_model(out)
     _score(model, dev)
-    card = {k: v for k, v in model.card.items() if k != "path"}
-    path = Path(out) / CARD_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
-    return card
+    return write_card(model.card, out)
 
 
 def _row(name: str, n: int, part: dict) -> str:
