@@ -45,6 +45,12 @@ Usage::
     ``training/briefs/COMMON.md``, not the labels; ``benchmarks/real_phrases_second_annotation.csv``,
     ids and labels only) against the dev labels and each other, and the shipped model on the
     phrases all three label alike and on the rest.
+``embeddings``
+    Pre-trained word embeddings that ship inside a package: WordLlama's 256-dimension vectors
+    (``pip install wordllama`` into the environment first; the project does not depend on it),
+    loaded from the package's own files with downloads disabled. A logistic regression on the
+    averaged vectors alone, and the vectors appended to the shipped features at several weights
+    (uncalibrated linear SVM); plus the cosine of one German and one English phrase.
 ``known``
     How often the shipped model is right on dev phrases whose words (not cue tokens) occur in at
     least 3 training notes, against the others.
@@ -332,6 +338,45 @@ def annotators(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> N
           f"on the other {(~clear).sum()}: {right[~clear].mean():.1%}", flush=True)
 
 
+def _wordllama():
+    """WordLlama's shipped model, loaded from the package's own files; nothing is downloaded."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    try:
+        import wordllama
+    except ImportError:
+        raise SystemExit("embeddings: pip install wordllama into this environment first (it is not a dependency)")
+    package = Path(wordllama.__file__).parent
+    cache = Path(tempfile.mkdtemp())
+    (cache / "tokenizers").mkdir()
+    for config in (package / "tokenizers").glob("*.json"):
+        shutil.copy(config, cache / "tokenizers")
+    return wordllama.WordLlama.load(cache_dir=cache, disable_download=True)
+
+
+def embeddings(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    import scipy.sparse as sp
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
+
+    model = _wordllama()
+    vectors = [model.embed(frame["text"].tolist(), norm=True) for frame in (corpus, dev, test)]
+    pair = model.embed(["my boss decides", "mein Chef entscheidet"], norm=True)
+    print(f"cosine of 'my boss decides' and 'mein Chef entscheidet': {float(pair[0] @ pair[1]):.2f}", flush=True)
+    alone = LogisticRegression(C=1.0, max_iter=3000).fit(vectors[0], corpus["label"])
+    print(_figures("WordLlama vectors alone (logistic regression)", alone.predict(vectors[1]), dev, alone.predict(vectors[2]), test), flush=True)
+    prepared, rest = _prepared(corpus, dev, test)
+    features = clone(rest.named_steps["features"]).fit(prepared[0], corpus["label"])
+    matrices = [features.transform(p) for p in prepared]
+    for weight in (0.0, 0.5, 1.0, 2.0):
+        joined = [sp.hstack([m, sp.csr_matrix(v * weight)]).tocsr() for m, v in zip(matrices, vectors)]
+        svm = LinearSVC(C=1.0, class_weight="balanced").fit(joined[0], corpus["label"])
+        print(_figures(f"shipped features + WordLlama vectors x{weight} (linear SVM)", svm.predict(joined[1]), dev,
+                       svm.predict(joined[2]), test), flush=True)
+
+
 def known(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
     from collections import Counter
 
@@ -483,7 +528,7 @@ def lsa(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
 
 EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
                "filters": filters, "dropout": dropout, "languages": languages, "round10": round10, "known": known,
-               "committee": committee, "round11": round11, "annotators": annotators, "clusters": clusters, "lsa": lsa}
+               "committee": committee, "round11": round11, "annotators": annotators, "embeddings": embeddings, "clusters": clusters, "lsa": lsa}
 
 
 def main(argv: list[str] | None = None) -> int:
