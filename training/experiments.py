@@ -39,6 +39,10 @@ Usage::
     committee: macro-F1 on the ``--dev`` file, the unseen writers (rounds 9 and 10) and the test
     set, dev right@65%, and paired bootstrap intervals (1,000 resamples of the dev phrases) of
     the gain in macro-F1 and in right@65% over the shipped corpus.
+``round12``
+    The same for the round-12 batches (``train_65`` to ``train_70``): notes the bundled model got
+    wrong or was unsure of when the writer wrote them, labelled by the writer; each kind alone
+    (buyer quotes and summaries, rules and rep notes, texts about rejections).
 ``annotators``
     How far the ``--dev`` labels are a matter of judgement: two further annotators (language-model
     helpers given only ``training/ANNOTATION.md`` and the labelling conventions of
@@ -276,13 +280,14 @@ def round10(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
               + f"; gain 95% interval {np.quantile(gain, 0.025):+.3f} to {np.quantile(gain, 0.975):+.3f}", flush=True)
 
 
-def round11(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+def _merged_round(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, first: int, last: int, kinds: tuple[str, ...]) -> None:
+    """Batches ``train_<first>`` to ``train_<last>`` added to the corpus, all and each kind alone, with the shipped model."""
     from .build_corpus import merge_batches
     from .corpus import data_path
 
-    batches = [b for n in range(59, 65) for b in sorted(data_path("batches").glob(f"train_{n}_*.csv"))]
-    variants = {"all six round-11 batches": batches}
-    variants.update({f"the {kind} batches only": [b for b in batches if kind in b.stem] for kind in ("spoken", "written", "replies")})
+    batches = [b for n in range(first, last + 1) for b in sorted(data_path("batches").glob(f"train_{n}_*.csv"))]
+    variants = {f"all {len(batches)} batches train_{first} to train_{last}": batches}
+    variants.update({f"the {kind} batches only": [b for b in batches if kind in b.stem] for kind in kinds})
     merged = [merge_batches([data_path("corpus.csv"), *extra], [*test["text"]])[0] for extra in variants.values()]
     unseen = _unseen_writers()
     pipeline = build_pipeline()
@@ -313,6 +318,14 @@ def round11(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
               + f"; test {macro_f1(test['label'], labels[probas[1].argmax(1)]):.3f}"
               + f"; gain in dev macro-F1 {np.quantile(gain, 0.025):+.3f} to {np.quantile(gain, 0.975):+.3f}"
               + f", in dev right@65% {np.quantile(review, 0.025):+.3f} to {np.quantile(review, 0.975):+.3f}", flush=True)
+
+
+def round11(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    _merged_round(corpus, dev, test, 59, 64, ("spoken", "written", "replies"))
+
+
+def round12(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    _merged_round(corpus, dev, test, 65, 70, ("quotes", "rules", "articles"))
 
 
 def annotators(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
@@ -528,7 +541,7 @@ def lsa(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
 
 EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
                "filters": filters, "dropout": dropout, "languages": languages, "round10": round10, "known": known,
-               "committee": committee, "round11": round11, "annotators": annotators, "embeddings": embeddings, "clusters": clusters, "lsa": lsa}
+               "committee": committee, "round11": round11, "round12": round12, "annotators": annotators, "embeddings": embeddings, "clusters": clusters, "lsa": lsa}
 
 
 def main(argv: list[str] | None = None) -> int:
