@@ -43,6 +43,10 @@ Usage::
     The same for the round-12 batches (``train_65`` to ``train_70``): notes the bundled model got
     wrong or was unsure of when the writer wrote them, labelled by the writer; each kind alone
     (buyer quotes and summaries, rules and rep notes, texts about rejections).
+``round13``
+    Rounds 12 and 13 together (``train_65`` to ``train_76``; round 13 probed the model trained
+    with round 12 merged), each language's batches alone, and all of them weighted 0.5 or 0.25
+    times a corpus note.
 ``annotators``
     How far the ``--dev`` labels are a matter of judgement: two further annotators (language-model
     helpers given only ``training/ANNOTATION.md`` and the labelling conventions of
@@ -280,8 +284,10 @@ def round10(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
               + f"; gain 95% interval {np.quantile(gain, 0.025):+.3f} to {np.quantile(gain, 0.975):+.3f}", flush=True)
 
 
-def _merged_round(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, first: int, last: int, kinds: tuple[str, ...]) -> None:
-    """Batches ``train_<first>`` to ``train_<last>`` added to the corpus, all and each kind alone, with the shipped model."""
+def _merged_round(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, first: int, last: int, kinds: tuple[str, ...],
+                  weights: tuple[float, ...] = ()) -> None:
+    """Batches ``train_<first>`` to ``train_<last>`` added to the corpus, all and each kind alone, with the shipped model;
+    then all of them again with their notes weighted ``weights`` times a corpus note."""
     from .build_corpus import merge_batches
     from .corpus import data_path
 
@@ -296,8 +302,8 @@ def _merged_round(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, f
     y, german = dev["label"].to_numpy(), (dev["lang"] == "de").to_numpy()
     draws = np.random.default_rng(0).integers(0, len(y), (1000, len(y)))
 
-    def scored(notes, labels):
-        model = clone(rest).fit(notes, labels)
+    def scored(notes, labels, sample_weight=None):
+        model = clone(rest).fit(notes, labels, **({"clf__sample_weight": sample_weight} if sample_weight is not None else {}))
         probas = [model.predict_proba(p) for p in prepared[1:4]]
         return model.classes_, probas
 
@@ -308,8 +314,11 @@ def _merged_round(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, f
     base_dev = labels[base[0].argmax(1)]
     print(_review_figures(f"shipped corpus ({len(corpus)} notes)", labels, [base[2], base[0]], [unseen, dev])
           + f"; test {macro_f1(test['label'], labels[base[1].argmax(1)]):.3f}", flush=True)
-    for name, notes, frame in zip(variants, prepared[4:], merged):
-        labels, probas = scored(notes, frame["label"])
+    runs = [(name, notes, frame, None) for name, notes, frame in zip(variants, prepared[4:], merged)]
+    added = ~merged[0]["text"].isin(set(corpus["text"])).to_numpy()
+    runs += [(f"{next(iter(variants))}, weighted {w}", prepared[4], merged[0], np.where(added, w, 1.0)) for w in weights]
+    for name, notes, frame, sample_weight in runs:
+        labels, probas = scored(notes, frame["label"], sample_weight)
         predicted = labels[probas[0].argmax(1)]
         gain = [macro_f1(y[i], predicted[i]) - macro_f1(y[i], base_dev[i]) for i in draws]
         review = [right65(labels, probas[0], i) - right65(labels, base[0], i) for i in draws]
@@ -326,6 +335,10 @@ def round11(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
 
 def round12(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
     _merged_round(corpus, dev, test, 65, 70, ("quotes", "rules", "articles"))
+
+
+def round13(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    _merged_round(corpus, dev, test, 65, 76, ("_de", "_en"), weights=(0.5, 0.25))
 
 
 def annotators(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
@@ -541,7 +554,7 @@ def lsa(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
 
 EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
                "filters": filters, "dropout": dropout, "languages": languages, "round10": round10, "known": known,
-               "committee": committee, "round11": round11, "round12": round12, "annotators": annotators, "embeddings": embeddings, "clusters": clusters, "lsa": lsa}
+               "committee": committee, "round11": round11, "round12": round12, "round13": round13, "annotators": annotators, "embeddings": embeddings, "clusters": clusters, "lsa": lsa}
 
 
 def main(argv: list[str] | None = None) -> int:
