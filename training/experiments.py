@@ -261,13 +261,20 @@ def languages(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> No
         _fit_prepared(f"a random {share:.0%} of the corpus", prepared[0][draw < share], y[draw < share], prepared, dev, test, rest)
 
 
+def _batches(first: int, last: int) -> list:
+    """The writer batches ``train_<first>`` to ``train_<last>`` (two-digit numbers, parts a/b included), in order."""
+    from .corpus import data_path
+
+    return [b for n in range(first, last + 1) for b in sorted(data_path("batches").glob(f"train_{n}*.csv"))]
+
+
 def round10(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
     from sklearn.metrics import f1_score
 
     from .build_corpus import merge_batches
     from .corpus import data_path
 
-    batches = sorted(data_path("batches").glob("train_49*.csv")) + sorted(data_path("batches").glob("train_5*.csv"))
+    batches = _batches(49, 58)
     variants = {"all ten round-10 batches": batches, "the first six written (train_49 to train_54)": batches[:6]}
     variants.update({f"the {kind} batches only": [b for b in batches if kind in b.stem]
                      for kind in ("advice", "stories", "unsaid")})
@@ -291,7 +298,7 @@ def _merged_round(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, f
     from .build_corpus import merge_batches
     from .corpus import data_path
 
-    batches = [b for n in range(first, last + 1) for b in sorted(data_path("batches").glob(f"train_{n}_*.csv"))]
+    batches = _batches(first, last)
     variants = {f"all {len(batches)} batches train_{first} to train_{last}": batches}
     variants.update({f"the {kind} batches only": [b for b in batches if kind in b.stem] for kind in kinds})
     merged = [merge_batches([data_path("corpus.csv"), *extra], [*test["text"]])[0] for extra in variants.values()]
@@ -417,9 +424,7 @@ def known(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
 
 def _unseen_writers() -> pd.DataFrame:
     """The unmerged rounds 9 and 10 (``train_45`` to ``train_58``): 4,950 notes of writers the corpus does not hold."""
-    from .corpus import data_path
-
-    files = sorted(data_path("batches").glob("train_4[5-9]*.csv")) + sorted(data_path("batches").glob("train_5*.csv"))
+    files = _batches(45, 58)
     return pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False) for f in files], ignore_index=True)
 
 
