@@ -481,13 +481,13 @@ def _fused(name: str, corpus: pd.DataFrame, vectors: list[np.ndarray], frames: l
     svc = SVC(C=10.0, kernel="rbf", class_weight="balanced", probability=True, random_state=0).fit(vectors[0], corpus["label"])
     assert list(svc.classes_) == list(labels)
     alone = [svc.predict_proba(v) for v in vectors[1:]]
-    runs = [(weight, 1.01) for weight in (0.0, 0.3, 0.4, 0.5)] + [(weight, 0.6) for weight in (0.3, 0.4)]
+    runs = [(weight, None) for weight in (0.0, 0.3, 0.4, 0.5)] + [(weight, 0.6) for weight in (0.3, 0.4)]
     for weight, below in runs:
-        # below 1.01: every note; below 0.6: only notes the shipped model is less than 0.6 sure of (a cascade)
-        encoded = [s.max(axis=1) < below for s in shipped]
+        # below None: every note; below 0.6: only notes the shipped model is less than 0.6 sure of (a cascade)
+        encoded = [np.ones(len(s), dtype=bool) if below is None else s.max(axis=1) < below for s in shipped]
         probas = alone if weight == 0 else [np.where(e[:, None], (1 - weight) * s + weight * a, s) for s, a, e in zip(shipped, alone, encoded)]
         title = f"{name} alone (RBF SVM)" if weight == 0 else f"shipped model averaged with {name} (RBF SVM) at {weight}"
-        if below < 1:
+        if below is not None:
             title += f", only below {below} confidence (encoded: dev {encoded[0].mean():.0%}, unseen writers {encoded[1].mean():.0%}, test {encoded[2].mean():.0%})"
         print(_review_figures(title, labels, [probas[1], probas[0]], [unseen, dev])
               + f"; {_by_language(dev, labels[probas[0].argmax(1)])}; test {macro_f1(test['label'], labels[probas[2].argmax(1)]):.3f}"
