@@ -8,7 +8,8 @@ Usage::
 
 Training: ``training/data/corpus.csv`` with its writer batches as groups (so the review
 threshold is chosen on notes of writers the model never saw), then scored on the independent
-test set (per register and language) and, where given, on labelled real-world phrases (per
+test set (per register and language), on the test slice of texts written without a label
+(``unprompted_test.csv``, per language) and, where given, on labelled real-world phrases (per
 language). The README block between ``<!-- accuracy:start -->`` and ``<!-- accuracy:end -->`` is
 generated from the card, so the two cannot disagree (a test checks it). ``--rescore`` re-scores
 the saved model (after the test set grew) and rewrites only its card and the README block.
@@ -25,7 +26,7 @@ import pandas as pd
 
 from classifier.persistence import bundled_model_dir
 
-from .corpus import CORPUS_FILE, TEST_FILE, data_path, files_sha256, load_corpus
+from .corpus import CORPUS_FILE, TEST_FILE, UNPROMPTED_FILE, data_path, files_sha256, load_corpus
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCK = re.compile(r"(<!-- accuracy:start -->\n)(.*?)(<!-- accuracy:end -->)", re.S)
@@ -64,6 +65,9 @@ def _score(model, dev: str | None) -> None:
     written = ["after the feature choice" if s in FRESH else "before" for s in test["source"]]
     by = {"lang": test["lang"].tolist(), "register": test["register"].tolist(), "written": written}
     model.card["heldout"] = evaluate(model, test["text"].tolist(), test["label"].tolist(), by=by)
+    unprompted = load_corpus(UNPROMPTED_FILE)
+    model.card["unprompted"] = evaluate(model, unprompted["text"].tolist(), unprompted["label"].tolist(),
+                                        by={"lang": unprompted["lang"].tolist()})
     if dev:
         frame = pd.read_csv(dev, dtype=str, keep_default_na=False)
         model.card["real_phrases"] = evaluate(model, frame["text"].tolist(), frame["label"].tolist(), by={"lang": frame["lang"].tolist()})
@@ -106,6 +110,11 @@ def accuracy_table(card: dict) -> str:
     fresh = held.get("by", {}).get("written", {}).get("after the feature choice")
     if fresh:
         lines.append(_row("&nbsp;&nbsp;test set: fresh slices, written after the features were chosen", fresh["n"], fresh))
+    unprompted = card.get("unprompted")
+    if unprompted:
+        lines.append(_row("**texts written without a label, labelled by two annotators (test slice)**", unprompted["n"], unprompted))
+        for lang, part in unprompted.get("by", {}).get("lang", {}).items():
+            lines.append(_row(f"&nbsp;&nbsp;texts written without a label, {lang}", part["n"], part))
     real = card.get("real_phrases")
     if real:
         lines.append(_row("**real phrases from public pages (dev set)**", real["n"], real))

@@ -112,7 +112,7 @@ from sklearn.base import clone
 from classifier.pipeline import after_preprocessing, build_pipeline
 
 from .ablation import macro_f1
-from .corpus import load_corpus
+from .corpus import UNPROMPTED_FILE, load_corpus
 from .evaluate import tradeoff
 
 SVM_ALONE = {"bayes_weight": 0.0}  # the shipped configuration before the naive Bayes committee
@@ -319,29 +319,33 @@ def _merged_round(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, f
 
     batches = _batches(first, last)
     variants = {f"all {len(batches)} batches train_{first} to train_{last}": batches}
-    variants.update({f"the {kind} batches only": [b for b in batches if kind in b.stem] for kind in kinds})
+    for kind in kinds:  # a name in the batch file names, or several joined by "+"
+        variants[f"the {kind} batches only"] = [b for b in batches if any(k in b.stem for k in kind.split("+"))]
     merged = [merge_batches([data_path("corpus.csv"), *extra], [*test["text"]])[0] for extra in variants.values()]
-    unseen = _unseen_writers()
+    unseen, unprompted = _unseen_writers(), load_corpus(UNPROMPTED_FILE)
     pipeline = build_pipeline()
     prep, rest = pipeline.named_steps["prep"], after_preprocessing(pipeline)
-    prepared = [np.asarray(prep.transform(frame["text"].tolist())) for frame in (corpus, dev, test, unseen, *merged)]
+    prepared = [np.asarray(prep.transform(frame["text"].tolist())) for frame in (corpus, dev, test, unseen, unprompted, *merged)]
 
     def scored(notes, labels, sample_weight=None):
         model = clone(rest).fit(notes, labels, **({"clf__sample_weight": sample_weight} if sample_weight is not None else {}))
-        probas = [model.predict_proba(p) for p in prepared[1:4]]
+        probas = [model.predict_proba(p) for p in prepared[1:5]]
         return model.classes_, probas
+
+    def held_out(labels, probas) -> str:
+        return (f"test {macro_f1(test['label'], labels[probas[1].argmax(1)]):.3f}"
+                f", unprompted test {macro_f1(unprompted['label'], labels[probas[3].argmax(1)]):.3f}")
 
     labels, base = scored(prepared[0], corpus["label"])
     print(_review_figures(f"shipped corpus ({len(corpus)} notes)", labels, [base[2], base[0]], [unseen, dev])
-          + f"; test {macro_f1(test['label'], labels[base[1].argmax(1)]):.3f}", flush=True)
-    runs = [(name, notes, frame, None) for name, notes, frame in zip(variants, prepared[4:], merged)]
+          + f"; {held_out(labels, base)}", flush=True)
+    runs = [(name, notes, frame, None) for name, notes, frame in zip(variants, prepared[5:], merged)]
     added = ~merged[0]["text"].isin(set(corpus["text"])).to_numpy()
-    runs += [(f"{next(iter(variants))}, weighted {w}", prepared[4], merged[0], np.where(added, w, 1.0)) for w in weights]
+    runs += [(f"{next(iter(variants))}, weighted {w}", prepared[5], merged[0], np.where(added, w, 1.0)) for w in weights]
     for name, notes, frame, sample_weight in runs:
         labels, probas = scored(notes, frame["label"], sample_weight)
         print(_review_figures(f"corpus + {name} ({len(frame)} notes)", labels, [probas[2], probas[0]], [unseen, dev])
-              + f"; {_by_language(dev, labels[probas[0].argmax(1)])}"
-              + f"; test {macro_f1(test['label'], labels[probas[1].argmax(1)]):.3f}"
+              + f"; {_by_language(dev, labels[probas[0].argmax(1)])}; {held_out(labels, probas)}"
               + f"; {_dev_gains(dev, labels, base[0], probas[0])}", flush=True)
 
 
@@ -375,6 +379,21 @@ def round12(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
 
 def round13(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
     _merged_round(corpus, dev, test, 65, 76, ("_de", "_en"), weights=(0.5, 0.25))
+
+
+def round14(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    from pathlib import Path
+
+    from classifier import load_model
+
+    labelled = pd.read_csv(Path(__file__).resolve().parent.parent / "benchmarks" / "round14_annotation.csv", dtype=str, keep_default_na=False)
+    model = load_model()
+    labelled["model"] = np.asarray(model.labels)[model.predict_proba(labelled["text"].tolist()).argmax(1)]
+    for batch, frame in labelled.groupby("batch"):
+        agreed = frame[frame["annotator_1"] == frame["annotator_2"]]
+        print(f"{batch}: {len(frame)} texts, annotators agree on {len(agreed) / len(frame):.1%}; the shipped model on those: "
+              f"macro-F1 {macro_f1(agreed['annotator_1'], agreed['model']):.3f}, same label {np.mean(agreed['model'] == agreed['annotator_1']):.1%}", flush=True)
+    _merged_round(corpus, dev, test, 77, 88, ("buyer+seller", "buyer", "seller", "public"))
 
 
 def annotators(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
@@ -732,7 +751,7 @@ def lsa(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
 
 EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
                "filters": filters, "dropout": dropout, "languages": languages, "round10": round10, "known": known,
-               "committee": committee, "round11": round11, "round12": round12, "round13": round13, "annotators": annotators, "embeddings": embeddings, "semantic": semantic, "distilled": distilled, "finetuned": finetuned, "clusters": clusters, "lsa": lsa}
+               "committee": committee, "round11": round11, "round12": round12, "round13": round13, "round14": round14, "annotators": annotators, "embeddings": embeddings, "semantic": semantic, "distilled": distilled, "finetuned": finetuned, "clusters": clusters, "lsa": lsa}
 
 
 def main(argv: list[str] | None = None) -> int:
