@@ -47,6 +47,12 @@ Usage::
     Rounds 12 and 13 together (``train_65`` to ``train_76``; round 13 probed the model trained
     with round 12 merged), each language's batches alone, and all of them weighted 0.5 or 0.25
     times a corpus note.
+``round14``
+    Texts written without a label and labelled afterwards by two annotators (``train_77`` to
+    ``train_88``; ``benchmarks/round14_annotation.csv``): per batch, how often the annotators
+    agree and how the shipped model does on the texts they label alike; then the batches merged,
+    all, buyer and seller, and each voice alone, also scored on the test slice of such texts
+    (``unprompted_test.csv``), which every round experiment now prints.
 ``annotators``
     How far the ``--dev`` labels are a matter of judgement: two further annotators (language-model
     helpers given only ``training/ANNOTATION.md`` and the labelling conventions of
@@ -94,7 +100,7 @@ Usage::
     100 or 300 latent dimensions of the shipped features (truncated SVD) appended to them.
 
 Each trains on the whole corpus and prints macro-F1 on the ``--dev`` file (overall, German,
-English) and on the independent test set. ``committee``, ``round11`` to ``round13``,
+English) and on the independent test set. ``committee``, ``round11`` to ``round14``,
 ``annotators``, ``semantic``, ``distilled`` and ``finetuned`` use the shipped model; the others ran before the
 naive Bayes committee shipped (2026-12-03) and compare against the calibrated SVM alone
 (:data:`SVM_ALONE`), as the README's figures do.
