@@ -110,16 +110,11 @@ def accuracy_table(card: dict) -> str:
     fresh = held.get("by", {}).get("written", {}).get("after the feature choice")
     if fresh:
         lines.append(_row("&nbsp;&nbsp;test set: fresh slices, written after the features were chosen", fresh["n"], fresh))
-    unprompted = card.get("unprompted")
-    if unprompted:
-        lines.append(_row("**texts written without a label, labelled by two annotators (test slice)**", unprompted["n"], unprompted))
-        for lang, part in unprompted.get("by", {}).get("lang", {}).items():
-            lines.append(_row(f"&nbsp;&nbsp;texts written without a label, {lang}", part["n"], part))
-    real = card.get("real_phrases")
-    if real:
-        lines.append(_row("**real phrases from public pages (dev set)**", real["n"], real))
-        for lang, part in real.get("by", {}).get("lang", {}).items():
-            lines.append(_row(f"&nbsp;&nbsp;real phrases, {lang}", part["n"], part))
+    for key, title, short in (("unprompted", "texts written without a label, labelled by two annotators (test slice)", "texts written without a label"),
+                              ("real_phrases", "real phrases from public pages (dev set)", "real phrases")):
+        if key in card:
+            lines.append(_row(f"**{title}**", card[key]["n"], card[key]))
+            lines += [_row(f"&nbsp;&nbsp;{short}, {lang}", part["n"], part) for lang, part in card[key].get("by", {}).get("lang", {}).items()]
     return "\n".join(lines) + "\n"
 
 
