@@ -57,6 +57,13 @@ def choose_threshold(y_true: Sequence[str], y_pred: Sequence[str], confidence: S
     return float(confidence[order][ok[-1]])
 
 
+def flag_limit(confidence: Sequence[float], share: float) -> float:
+    """Highest threshold that flags (puts below itself) at most ``share`` of ``confidence``."""
+    ordered = np.sort(np.asarray(confidence, dtype=float))
+    k = int(np.floor(share * len(ordered)))
+    return float(ordered[k]) if k < len(ordered) else 1.0
+
+
 COVERAGES = (1.0, 0.9, 0.8, 0.7, 0.65, 0.6, 0.5)
 
 

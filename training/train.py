@@ -16,11 +16,12 @@ from classifier.model import ReasonModel
 from classifier.pipeline import after_preprocessing, build_pipeline, preprocessor
 from classifier.taxonomy import Taxonomy, default_taxonomy
 
-from .evaluate import choose_threshold, confident_part, scores
+from .evaluate import choose_threshold, confident_part, flag_limit, scores
 
 MIN_EXAMPLES = 10
 CV_FOLDS = 5
 CROSS_WRITER_PRECISION = 0.97  # the confident part's accuracy on writers the model never saw (README, "Quality")
+MAX_FLAGGED = 0.35  # never flag more than this share of the held-out predictions of the notes in ``review_on``
 
 
 def check_labels(labels: Sequence[str], taxonomy: Taxonomy, min_examples: int = MIN_EXAMPLES) -> None:
@@ -60,6 +61,7 @@ def train_model(
     sample_weight: Sequence[float] | None = None,
     cv: int = CV_FOLDS,
     groups: Sequence[str] | None = None,
+    review_on: Sequence[bool] | None = None,
     corpus_sha256: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ReasonModel:
@@ -94,7 +96,10 @@ def train_model(
         classes = np.array(sorted(set(labels)), dtype=object)
         predicted = classes[proba.argmax(axis=1)]
         confidence = proba.max(axis=1)
-        threshold = choose_threshold(y, predicted, confidence)
+        mask = np.ones(len(y), dtype=bool) if review_on is None else np.asarray(review_on, dtype=bool)
+        if mask.shape != y.shape or not mask.any():
+            raise InputError(f"review_on marks {int(mask.sum())} of {len(mask)} entries; give one flag per note, at least one true.")
+        threshold = min(choose_threshold(y, predicted, confidence), flag_limit(confidence[mask], MAX_FLAGGED))
         present = [l for l in taxonomy.labels if l in set(labels)]
         card["cv"] = scores(y, predicted, present, taxonomy.weak_labels)
         if groups is not None and len(set(groups)) >= 3:
@@ -103,9 +108,12 @@ def train_model(
             folds = GroupKFold(min(cv, len(set(groups))))
             proba_w = cross_val_predict(clone(rest), prepared, y, cv=folds, groups=groups, method="predict_proba", params=fit_params or None)
             predicted_w, confidence_w = classes[proba_w.argmax(axis=1)], proba_w.max(axis=1)
-            threshold = choose_threshold(y, predicted_w, confidence_w, CROSS_WRITER_PRECISION)
+            threshold = min(choose_threshold(y, predicted_w, confidence_w, CROSS_WRITER_PRECISION),
+                            flag_limit(confidence_w[mask], MAX_FLAGGED))
             card["cross_writer"] = scores(y, predicted_w, present, taxonomy.weak_labels)
             card["cross_writer"]["confident"] = confident_part(y, predicted_w, confidence_w, threshold)
+            if review_on is not None:
+                card["cross_writer"]["review_on"] = {"n": int(mask.sum()), **confident_part(y[mask], predicted_w[mask], confidence_w[mask], threshold)}
         card["cv"]["confident"] = confident_part(y, predicted, confidence, threshold)
     card["drift_baseline"] = {
         "unseen_word_share": round(_unseen_rate(prepared, seed), 4),
