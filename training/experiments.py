@@ -53,6 +53,10 @@ Usage::
     agree and how the shipped model does on the texts they label alike; then the batches merged,
     all, buyer and seller, and each voice alone, also scored on the test slice of such texts
     (``unprompted_test.csv``), which every round experiment now prints.
+``round15``
+    Round 15 (``train_89`` to ``train_96``, written and labelled as round 14;
+    ``benchmarks/round15_annotation.csv``): agreement and the shipped model per batch; then rounds
+    14 and 15 merged, and each round alone.
 ``annotators``
     How far the ``--dev`` labels are a matter of judgement: two further annotators (language-model
     helpers given only ``training/ANNOTATION.md`` and the labelling conventions of
@@ -109,6 +113,7 @@ naive Bayes committee shipped (2026-12-03) and compare against the calibrated SV
 from __future__ import annotations
 
 import argparse
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -328,8 +333,12 @@ def _merged_round(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, f
 
     batches = _batches(first, last)
     variants = {f"all {len(batches)} batches train_{first} to train_{last}": batches}
-    for kind in kinds:  # a name in the batch file names, or several joined by "+"
-        variants[f"the {kind} batches only"] = [b for b in batches if any(k in b.stem for k in kind.split("+"))]
+    for kind in kinds:  # a name in the batch file names, several joined by "+", or a number range such as "77-88"
+        if re.fullmatch(r"\d+-\d+", kind):
+            low, high = map(int, kind.split("-"))
+            variants[f"batches train_{low} to train_{high} only"] = [b for b in batches if low <= int(b.stem.split("_")[1][:2]) <= high]
+        else:
+            variants[f"the {kind} batches only"] = [b for b in batches if any(k in b.stem for k in kind.split("+"))]
     merged = [merge_batches([data_path("corpus.csv"), *extra], [*test["text"]])[0] for extra in variants.values()]
     unseen, unprompted = _unseen_writers(), load_corpus(UNPROMPTED_FILE)
     pipeline = build_pipeline()
@@ -398,14 +407,24 @@ def _bundled_labels(texts: pd.Series) -> np.ndarray:
     return np.asarray(model.labels)[model.predict_proba(texts.tolist()).argmax(1)]
 
 
-def round14(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
-    labelled = pd.read_csv(BENCHMARKS / "round14_annotation.csv", dtype=str, keep_default_na=False)
+def _annotated(record: str) -> None:
+    """Per batch of a write-then-label round: annotator agreement, and the shipped model on the texts they label alike."""
+    labelled = pd.read_csv(BENCHMARKS / record, dtype=str, keep_default_na=False)
     labelled["model"] = _bundled_labels(labelled["text"])
     for batch, frame in labelled.groupby("batch"):
         agreed = frame[frame["annotator_1"] == frame["annotator_2"]]
         print(f"{batch}: {len(frame)} texts, annotators agree on {len(agreed) / len(frame):.1%}; the shipped model on those: "
               f"macro-F1 {macro_f1(agreed['annotator_1'], agreed['model']):.3f}, same label {np.mean(agreed['model'] == agreed['annotator_1']):.1%}", flush=True)
+
+
+def round14(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    _annotated("round14_annotation.csv")
     _merged_round(corpus, dev, test, 77, 88, ("buyer+seller", "buyer", "seller", "public"))
+
+
+def round15(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    _annotated("round15_annotation.csv")
+    _merged_round(corpus, dev, test, 77, 96, ("77-88", "89-96"))
 
 
 def annotators(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
@@ -756,7 +775,7 @@ def lsa(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
 
 EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
                "filters": filters, "dropout": dropout, "languages": languages, "round10": round10, "known": known,
-               "committee": committee, "round11": round11, "round12": round12, "round13": round13, "round14": round14, "annotators": annotators, "embeddings": embeddings, "semantic": semantic, "distilled": distilled, "finetuned": finetuned, "clusters": clusters, "lsa": lsa}
+               "committee": committee, "round11": round11, "round12": round12, "round13": round13, "round14": round14, "round15": round15, "annotators": annotators, "embeddings": embeddings, "semantic": semantic, "distilled": distilled, "finetuned": finetuned, "clusters": clusters, "lsa": lsa}
 
 
 def main(argv: list[str] | None = None) -> int:
