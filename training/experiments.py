@@ -57,6 +57,10 @@ Usage::
     Round 15 (``train_89`` to ``train_96``, written and labelled as round 14;
     ``benchmarks/round15_annotation.csv``): agreement and the shipped model per batch; then rounds
     14 and 15 merged, and each round alone.
+``round16``
+    The same for round 16 (``train_97`` to ``train_102``, three more voices;
+    ``benchmarks/round16_annotation.csv``): rounds 14 to 16 merged, round 14, rounds 14 and 15,
+    and round 16 alone.
 ``annotators``
     How far the ``--dev`` labels are a matter of judgement: two further annotators (language-model
     helpers given only ``training/ANNOTATION.md`` and the labelling conventions of
@@ -295,10 +299,10 @@ def languages(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> No
 
 
 def _batches(first: int, last: int) -> list:
-    """The writer batches ``train_<first>`` to ``train_<last>`` (two-digit numbers, parts a/b included), in order."""
+    """The writer batches ``train_<first>`` to ``train_<last>`` (parts a/b included), in order."""
     from .corpus import data_path
 
-    return [b for n in range(first, last + 1) for b in sorted(data_path("batches").glob(f"train_{n}*.csv"))]
+    return [b for n in range(first, last + 1) for b in sorted(data_path("batches").glob(f"train_{n}[_a-z]*.csv"))]
 
 
 def round10(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
@@ -336,7 +340,7 @@ def _merged_round(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, f
     for kind in kinds:  # a name in the batch file names, several joined by "+", or a number range such as "77-88"
         if re.fullmatch(r"\d+-\d+", kind):
             low, high = map(int, kind.split("-"))
-            variants[f"batches train_{low} to train_{high} only"] = [b for b in batches if low <= int(b.stem.split("_")[1][:2]) <= high]
+            variants[f"batches train_{low} to train_{high} only"] = [b for b in batches if low <= int(re.match(r"train_(\d+)", b.stem)[1]) <= high]
         else:
             variants[f"the {kind} batches only"] = [b for b in batches if any(k in b.stem for k in kind.split("+"))]
     merged = [merge_batches([data_path("corpus.csv"), *extra], [*test["text"]])[0] for extra in variants.values()]
@@ -425,6 +429,11 @@ def round14(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
 def round15(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
     _annotated("round15_annotation.csv")
     _merged_round(corpus, dev, test, 77, 96, ("77-88", "89-96"))
+
+
+def round16(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    _annotated("round16_annotation.csv")
+    _merged_round(corpus, dev, test, 77, 102, ("77-88", "77-96", "97-102"))
 
 
 def annotators(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
@@ -775,7 +784,7 @@ def lsa(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
 
 EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
                "filters": filters, "dropout": dropout, "languages": languages, "round10": round10, "known": known,
-               "committee": committee, "round11": round11, "round12": round12, "round13": round13, "round14": round14, "round15": round15, "annotators": annotators, "embeddings": embeddings, "semantic": semantic, "distilled": distilled, "finetuned": finetuned, "clusters": clusters, "lsa": lsa}
+               "committee": committee, "round11": round11, "round12": round12, "round13": round13, "round14": round14, "round15": round15, "round16": round16, "annotators": annotators, "embeddings": embeddings, "semantic": semantic, "distilled": distilled, "finetuned": finetuned, "clusters": clusters, "lsa": lsa}
 
 
 def main(argv: list[str] | None = None) -> int:
