@@ -27,13 +27,12 @@ import pandas as pd
 
 from classifier.persistence import bundled_model_dir
 
-from .corpus import CORPUS_FILE, TEST_FILE, UNPROMPTED_FILE, data_path, files_sha256, load_corpus
+from .corpus import CORPUS_FILE, TEST_FILE, UNPROMPTED, UNPROMPTED_FILE, data_path, files_sha256, load_corpus
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCK = re.compile(r"(<!-- accuracy:start -->\n)(.*?)(<!-- accuracy:end -->)", re.S)
 # written after the features were chosen: the fresh slice and the stock wordings of round 11
 FRESH = ("test_06_fresh_de", "test_07_fresh_en", "test_10_stock_de", "test_11_stock_en")
-UNPROMPTED = "unprompted"  # batches written without a label and labelled afterwards: the wording most like real text
 REGISTERS = {
     "rep_note": "rep notes (shorthand)",
     "buyer_quote": "buyer quotes",
@@ -70,11 +69,16 @@ def _score(model, dev: str | None) -> None:
     model.card["heldout"] = evaluate(model, test["text"].tolist(), test["label"].tolist(), by=by)
     unprompted = load_corpus(UNPROMPTED_FILE)
     model.card["unprompted"] = evaluate(model, unprompted["text"].tolist(), unprompted["label"].tolist(),
-                                        by={"lang": unprompted["lang"].tolist()})
+                                        by={"lang": unprompted["lang"].tolist(), "voice": [_voice(r) for r in unprompted.itertuples()]})
     if dev:
         frame = pd.read_csv(dev, dtype=str, keep_default_na=False)
         model.card["real_phrases"] = evaluate(model, frame["text"].tolist(), frame["label"].tolist(), by={"lang": frame["lang"].tolist()})
         model.card["real_phrases"]["file"] = Path(dev).name
+
+
+def _voice(row) -> str:
+    """Whose voice a text of the unprompted slice is in: the writer's brief gave buyer, seller or public."""
+    return "public" if "public" in row.source else "buyer" if row.register == "buyer_quote" else "seller"
 
 
 def rescore(out: str | Path, dev: str | None = None) -> dict:
@@ -117,7 +121,8 @@ def accuracy_table(card: dict) -> str:
                               ("real_phrases", "real phrases from public pages (dev set)", "real phrases")):
         if key in card:
             lines.append(_row(f"**{title}**", card[key]["n"], card[key]))
-            lines += [_row(f"&nbsp;&nbsp;{short}, {lang}", part["n"], part) for lang, part in card[key].get("by", {}).get("lang", {}).items()]
+            for column in ("voice", "lang"):
+                lines += [_row(f"&nbsp;&nbsp;{short}, {value}", part["n"], part) for value, part in card[key].get("by", {}).get(column, {}).items()]
     return "\n".join(lines) + "\n"
 
 

@@ -16,6 +16,7 @@ from classifier.taxonomy import Taxonomy, default_taxonomy
 CORPUS_FILE = "corpus.csv"
 TEST_FILE = "independent_test.csv"
 UNPROMPTED_FILE = "unprompted_test.csv"  # round 14's test slice: texts written without a label, labelled by two annotators
+UNPROMPTED = "unprompted"  # in the name of every batch written without a label and labelled afterwards (rounds 14-16)
 MIN_PER_LABEL_LANG = 200
 NEAR_DUPLICATE = 0.8
 LABEL_COLUMNS = ("label", "reason", "category", "grund", "kategorie")

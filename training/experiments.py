@@ -50,12 +50,14 @@ Usage::
 ``round14``
     Texts written without a label and labelled afterwards by two annotators (``train_77`` to
     ``train_88``; ``benchmarks/round14_annotation.csv``): per batch, how often the annotators
-    agree and how the shipped model does on the texts they label alike; then the batches merged,
-    all, buyer and seller, and each voice alone, also scored on the test slice of such texts
-    (``unprompted_test.csv``), which every round experiment now prints.
+    agree and how the model before round 14 (trained on the notes written for a label) does on
+    the texts they label alike; then the batches merged into those notes, all, buyer and seller,
+    and each voice alone, also scored on the test slice of such texts (``unprompted_test.csv``),
+    which every round experiment now prints. Since rounds 14-16 are in ``corpus.csv``, every
+    round experiment starts from the corpus without them.
 ``round15``
     Round 15 (``train_89`` to ``train_96``, written and labelled as round 14;
-    ``benchmarks/round15_annotation.csv``): agreement and the shipped model per batch; then rounds
+    ``benchmarks/round15_annotation.csv``): agreement and the model before round 14 per batch; then rounds
     14 and 15 merged, and each round alone.
 ``round16``
     The same for round 16 (``train_97`` to ``train_102``, three more voices;
@@ -111,13 +113,17 @@ Each trains on the whole corpus and prints macro-F1 on the ``--dev`` file (overa
 English) and on the independent test set. ``committee``, ``round11`` to ``round14``,
 ``annotators``, ``semantic``, ``distilled`` and ``finetuned`` use the shipped model; the others ran before the
 naive Bayes committee shipped (2026-12-03) and compare against the calibrated SVM alone
-(:data:`SVM_ALONE`), as the README's figures do.
+(:data:`SVM_ALONE`), as the README's figures do. Since rounds 14-16 joined ``corpus.csv``
+(2026-12-03), the experiments that train on the whole corpus train on those texts too; the
+README's figures for them were measured before, on the 20,719 notes written for a label. The
+round experiments start from those notes.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -128,7 +134,7 @@ from sklearn.base import clone
 from classifier.pipeline import after_preprocessing, build_pipeline
 
 from .ablation import macro_f1
-from .corpus import UNPROMPTED_FILE, load_corpus
+from .corpus import UNPROMPTED, UNPROMPTED_FILE, load_corpus
 from .evaluate import tradeoff
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"  # committed annotations the experiments read
@@ -305,17 +311,26 @@ def _batches(first: int, last: int) -> list:
     return [b for n in range(first, last + 1) for b in sorted(data_path("batches").glob(f"train_{n}[_a-z]*.csv"))]
 
 
+def _merged_onto(corpus: pd.DataFrame, batch_lists, test: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """The corpus without the batches written without a label (as it was before round 14), and that corpus
+    merged with each list of batch files (test-set notes left out)."""
+    from .build_corpus import merge_batches
+
+    corpus = corpus[~corpus["source"].str.contains(UNPROMPTED)]
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder) / "corpus.csv"
+        corpus.to_csv(base, index=False)
+        return corpus, [merge_batches([base, *extra], [*test["text"]])[0] for extra in batch_lists]
+
+
 def round10(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
     from sklearn.metrics import f1_score
-
-    from .build_corpus import merge_batches
-    from .corpus import data_path
 
     batches = _batches(49, 58)
     variants = {"all ten round-10 batches": batches, "the first six written (train_49 to train_54)": batches[:6]}
     variants.update({f"the {kind} batches only": [b for b in batches if kind in b.stem]
                      for kind in ("advice", "stories", "unsaid")})
-    merged = [merge_batches([data_path("corpus.csv"), *extra], [*test["text"]])[0] for extra in variants.values()]
+    corpus, merged = _merged_onto(corpus, variants.values(), test)
     prepared, rest = _prepared(corpus, dev, test, *merged)
     y = dev["label"].to_numpy()
     shipped = clone(rest).fit(prepared[0], corpus["label"]).predict(prepared[1])
@@ -330,11 +345,8 @@ def round10(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
 
 def _merged_round(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, first: int, last: int, kinds: tuple[str, ...],
                   weights: tuple[float, ...] = ()) -> None:
-    """Batches ``train_<first>`` to ``train_<last>`` added to the corpus, all and each kind alone, with the shipped model;
-    then all of them again with their notes weighted ``weights`` times a corpus note."""
-    from .build_corpus import merge_batches
-    from .corpus import data_path
-
+    """Batches ``train_<first>`` to ``train_<last>`` added to the corpus written for a label, all and each kind alone,
+    with that corpus alone; then all of them again with their notes weighted ``weights`` times a corpus note."""
     batches = _batches(first, last)
     variants = {f"all {len(batches)} batches train_{first} to train_{last}": batches}
     for kind in kinds:  # a name in the batch file names, several joined by "+", or a number range such as "77-88"
@@ -343,7 +355,7 @@ def _merged_round(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, f
             variants[f"batches train_{low} to train_{high} only"] = [b for b in batches if low <= int(re.match(r"train_(\d+)", b.stem)[1]) <= high]
         else:
             variants[f"the {kind} batches only"] = [b for b in batches if any(k in b.stem for k in kind.split("+"))]
-    merged = [merge_batches([data_path("corpus.csv"), *extra], [*test["text"]])[0] for extra in variants.values()]
+    corpus, merged = _merged_onto(corpus, variants.values(), test)
     unseen, unprompted = _unseen_writers(), load_corpus(UNPROMPTED_FILE)
     pipeline = build_pipeline()
     prep, rest = pipeline.named_steps["prep"], after_preprocessing(pipeline)
@@ -359,7 +371,7 @@ def _merged_round(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, f
                 f", unprompted test {macro_f1(unprompted['label'], labels[probas[3].argmax(1)]):.3f}")
 
     labels, base = scored(prepared[0], corpus["label"])
-    print(_review_figures(f"shipped corpus ({len(corpus)} notes)", labels, [base[2], base[0]], [unseen, dev])
+    print(_review_figures(f"corpus written for a label ({len(corpus)} notes)", labels, [base[2], base[0]], [unseen, dev])
           + f"; {held_out(labels, base)}", flush=True)
     runs = [(name, notes, frame, None) for name, notes, frame in zip(variants, prepared[5:], merged)]
     added = ~merged[0]["text"].isin(set(corpus["text"])).to_numpy()
@@ -411,28 +423,30 @@ def _bundled_labels(texts: pd.Series) -> np.ndarray:
     return np.asarray(model.labels)[model.predict_proba(texts.tolist()).argmax(1)]
 
 
-def _annotated(record: str) -> None:
-    """Per batch of a write-then-label round: annotator agreement, and the shipped model on the texts they label alike."""
+def _annotated(record: str, corpus: pd.DataFrame) -> None:
+    """Per batch of a write-then-label round: annotator agreement, and how a model trained on the notes written for
+    a label (the bundled model before round 14) does on the texts they label alike."""
     labelled = pd.read_csv(BENCHMARKS / record, dtype=str, keep_default_na=False)
-    labelled["model"] = _bundled_labels(labelled["text"])
+    written = corpus[~corpus["source"].str.contains(UNPROMPTED)]
+    labelled["model"] = build_pipeline().fit(written["text"].tolist(), written["label"]).predict(labelled["text"].tolist())
     for batch, frame in labelled.groupby("batch"):
         agreed = frame[frame["annotator_1"] == frame["annotator_2"]]
-        print(f"{batch}: {len(frame)} texts, annotators agree on {len(agreed) / len(frame):.1%}; the shipped model on those: "
+        print(f"{batch}: {len(frame)} texts, annotators agree on {len(agreed) / len(frame):.1%}; the model before round 14 on those: "
               f"macro-F1 {macro_f1(agreed['annotator_1'], agreed['model']):.3f}, same label {np.mean(agreed['model'] == agreed['annotator_1']):.1%}", flush=True)
 
 
 def round14(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
-    _annotated("round14_annotation.csv")
+    _annotated("round14_annotation.csv", corpus)
     _merged_round(corpus, dev, test, 77, 88, ("buyer+seller", "buyer", "seller", "public"))
 
 
 def round15(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
-    _annotated("round15_annotation.csv")
+    _annotated("round15_annotation.csv", corpus)
     _merged_round(corpus, dev, test, 77, 96, ("77-88", "89-96"))
 
 
 def round16(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
-    _annotated("round16_annotation.csv")
+    _annotated("round16_annotation.csv", corpus)
     _merged_round(corpus, dev, test, 77, 102, ("77-88", "77-96", "97-102"))
 
 
