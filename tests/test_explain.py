@@ -84,7 +84,7 @@ def test_explain_empty_note(model, lang, words):
     assert words in explain_text(result, lang)
 
 
-@pytest.mark.parametrize(("note", "reason", "cue"), [("kein Budget dieses Jahr", "Geld", "budget"), ("kein Bedarf, kein Interesse", "Kein Bedarf", "bedarf")])
+@pytest.mark.parametrize(("note", "reason", "cue"), [("kein Budget dieses Jahr", "Geld", "budget"), ("kein Bedarf, kein Interesse", "Kein Bedarf", "need")])
 def test_explain_works_for_an_own_taxonomy(tmp_path, corpus, note, reason, cue):
     path = tmp_path / "picklist.csv"
     path.write_text("label,weak\nGeld,yes\nKein Bedarf,no\n", encoding="utf-8")
@@ -93,5 +93,5 @@ def test_explain_works_for_an_own_taxonomy(tmp_path, corpus, note, reason, cue):
     model = train_model(frame["text"], labels, taxonomy=load_taxonomy(path), cv=0)  # two labels: one row of weights
     result = explain(model, note)
     assert result["reason"] == reason and result["runner_up"] == ({"Geld", "Kein Bedarf"} - {reason}).pop()
-    assert cue in {phrase for phrase, _ in result["for"][:3]}
+    assert any(cue in phrase for phrase, _ in result["for"][:3])  # the word itself or its concept ("negated idea: need")
     assert explain_text(result, "de").startswith(f"{reason} (")

@@ -28,7 +28,15 @@ def macro_f1(path, *model):
 
 
 @pytest.mark.slow
-def test_retrain_with_default_corpus_learns_the_shorthand_and_promote_uses_it(company_files, tmp_path):
+def test_retrain_with_default_corpus_learns_the_shorthand_and_promote_uses_it(company_files, tmp_path, monkeypatch):
+    import training.retrain
+    from training.corpus import UNPROMPTED, load_corpus
+
+    # The corpus's 20,719 notes written for a label, without the 9,730 of rounds 14-16: the same
+    # code path at the test's old cost (the whole corpus makes it 7 minutes on 2 cores).
+    corpus = load_corpus()
+    written = corpus[~corpus["source"].str.contains(UNPROMPTED)]
+    monkeypatch.setattr(training.retrain, "load_corpus", lambda *name: load_corpus(*name) if name else written)
     train, test = company_files
     before_company = macro_f1(test)
     out = tmp_path / "acme"
@@ -39,7 +47,7 @@ def test_retrain_with_default_corpus_learns_the_shorthand_and_promote_uses_it(co
     independent = card["comparison"]["independent"]
     assert independent["after"]["macro_f1"] >= independent["before"]["macro_f1"] - 0.02
     after_company = macro_f1(test, "--model", out)
-    assert after_company >= before_company + 0.3, (before_company, after_company)
+    assert after_company >= 0.95 and after_company >= before_company + 0.2, (before_company, after_company)
 
     assert invoke("promote", out).exit_code == 0
     assert invoke("classify", "--text", "NDM, hängt an der Zentrale").stdout.startswith("not_decision_maker")
