@@ -10,7 +10,7 @@ Training: ``training/data/corpus.csv`` with its writer batches as groups (so the
 threshold is chosen on notes of writers the model never saw, flagging at most 35% of the texts
 written without a label), then scored on the independent
 test set (per register and language), on the test slice of texts written without a label
-(``unprompted_test.csv``, per language) and, where given, on labelled real-world phrases (per
+(``unprompted_test.csv``, per voice and language) and, where given, on labelled real-world phrases (per
 language). The README block between ``<!-- accuracy:start -->`` and ``<!-- accuracy:end -->`` is
 generated from the card, so the two cannot disagree (a test checks it). ``--rescore`` re-scores
 the saved model (after the test set grew) and rewrites only its card and the README block.

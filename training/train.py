@@ -16,7 +16,7 @@ from classifier.model import ReasonModel
 from classifier.pipeline import after_preprocessing, build_pipeline, preprocessor
 from classifier.taxonomy import Taxonomy, default_taxonomy
 
-from .evaluate import choose_threshold, confident_part, flag_limit, scores
+from .evaluate import TARGET_PRECISION, choose_threshold, confident_part, flag_limit, scores
 
 MIN_EXAMPLES = 10
 CV_FOLDS = 5
@@ -49,6 +49,12 @@ def _unseen_rate(prepared: Sequence[str], seed: int) -> float:
     cut = len(order) // 5
     known = {t for i in order[cut:] for t in word_tokens(prepared[i])}
     return unseen_share([prepared[i] for i in order[:cut]], known)
+
+
+def _review_threshold(y, predicted, confidence, mask, target: float) -> float:
+    """The lowest confidence whose confident part reaches ``target`` precision, but flagging at most
+    ``MAX_FLAGGED`` of the notes in ``mask``."""
+    return min(choose_threshold(y, predicted, confidence, target), flag_limit(confidence[mask], MAX_FLAGGED))
 
 
 def train_model(
@@ -99,7 +105,7 @@ def train_model(
         mask = np.ones(len(y), dtype=bool) if review_on is None else np.asarray(review_on, dtype=bool)
         if mask.shape != y.shape or not mask.any():
             raise InputError(f"review_on marks {int(mask.sum())} of {len(mask)} entries; give one flag per note, at least one true.")
-        threshold = min(choose_threshold(y, predicted, confidence), flag_limit(confidence[mask], MAX_FLAGGED))
+        threshold = _review_threshold(y, predicted, confidence, mask, TARGET_PRECISION)
         present = [l for l in taxonomy.labels if l in set(labels)]
         card["cv"] = scores(y, predicted, present, taxonomy.weak_labels)
         if groups is not None and len(set(groups)) >= 3:
@@ -108,8 +114,7 @@ def train_model(
             folds = GroupKFold(min(cv, len(set(groups))))
             proba_w = cross_val_predict(clone(rest), prepared, y, cv=folds, groups=groups, method="predict_proba", params=fit_params or None)
             predicted_w, confidence_w = classes[proba_w.argmax(axis=1)], proba_w.max(axis=1)
-            threshold = min(choose_threshold(y, predicted_w, confidence_w, CROSS_WRITER_PRECISION),
-                            flag_limit(confidence_w[mask], MAX_FLAGGED))
+            threshold = _review_threshold(y, predicted_w, confidence_w, mask, CROSS_WRITER_PRECISION)
             card["cross_writer"] = scores(y, predicted_w, present, taxonomy.weak_labels)
             card["cross_writer"]["confident"] = confident_part(y, predicted_w, confidence_w, threshold)
             if review_on is not None:
