@@ -30,12 +30,11 @@ def macro_f1(path, *model):
 @pytest.mark.slow
 def test_retrain_with_default_corpus_learns_the_shorthand_and_promote_uses_it(company_files, tmp_path, monkeypatch):
     import training.retrain
-    from training.corpus import UNPROMPTED, load_corpus
+    from training.corpus import load_corpus, written_for_a_label
 
     # The corpus's 20,719 notes written for a label, without the 9,730 of rounds 14-16: the same
     # code path at the test's old cost (the whole corpus makes it 7 minutes on 2 cores).
-    corpus = load_corpus()
-    written = corpus[~corpus["source"].str.contains(UNPROMPTED)]
+    written = written_for_a_label(load_corpus())
     monkeypatch.setattr(training.retrain, "load_corpus", lambda *name: load_corpus(*name) if name else written)
     train, test = company_files
     before_company = macro_f1(test)

@@ -134,7 +134,7 @@ from sklearn.base import clone
 from classifier.pipeline import after_preprocessing, build_pipeline
 
 from .ablation import macro_f1
-from .corpus import UNPROMPTED, UNPROMPTED_FILE, load_corpus
+from .corpus import UNPROMPTED_FILE, load_corpus, written_for_a_label
 from .evaluate import tradeoff
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"  # committed annotations the experiments read
@@ -316,7 +316,7 @@ def _merged_onto(corpus: pd.DataFrame, batch_lists, test: pd.DataFrame) -> tuple
     merged with each list of batch files (test-set notes left out)."""
     from .build_corpus import merge_batches
 
-    corpus = corpus[~corpus["source"].str.contains(UNPROMPTED)]
+    corpus = written_for_a_label(corpus)
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder) / "corpus.csv"
         corpus.to_csv(base, index=False)
@@ -427,7 +427,7 @@ def _annotated(record: str, corpus: pd.DataFrame) -> None:
     """Per batch of a write-then-label round: annotator agreement, and how a model trained on the notes written for
     a label (the bundled model before round 14) does on the texts they label alike."""
     labelled = pd.read_csv(BENCHMARKS / record, dtype=str, keep_default_na=False)
-    written = corpus[~corpus["source"].str.contains(UNPROMPTED)]
+    written = written_for_a_label(corpus)
     labelled["model"] = build_pipeline().fit(written["text"].tolist(), written["label"]).predict(labelled["text"].tolist())
     for batch, frame in labelled.groupby("batch"):
         agreed = frame[frame["annotator_1"] == frame["annotator_2"]]
