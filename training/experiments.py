@@ -110,8 +110,9 @@ Usage::
     100 or 300 latent dimensions of the shipped features (truncated SVD) appended to them.
 
 Each trains on the whole corpus and prints macro-F1 on the ``--dev`` file (overall, German,
-English) and on the independent test set. ``committee``, ``round11`` to ``round14``,
-``annotators``, ``semantic``, ``distilled`` and ``finetuned`` use the shipped model; the others ran before the
+English) and on the independent test set. ``committee``, ``round11`` to ``round13``,
+``annotators``, ``semantic``, ``distilled`` and ``finetuned`` use the shipped pipeline (``round14`` to
+``round16`` too, trained on the notes written for a label); the others ran before the
 naive Bayes committee shipped (2026-12-03) and compare against the calibrated SVM alone
 (:data:`SVM_ALONE`), as the README's figures do. Since rounds 14-16 joined ``corpus.csv``
 (2026-12-03), the experiments that train on the whole corpus train on those texts too; the
