@@ -545,7 +545,7 @@ class Runner:
             PYTHONPATH=os.pathsep.join([str(copy), str(self.plugin_dir)]),
             MUTANTS_FAILED_LOG=str(log),
         )
-        cmd = [self.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "mutants_plugin", *args]
+        cmd = [self.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", "-p", "mutants_plugin", *args]
         # Own session: on a timeout the run and the workers it forked are ended together.
         proc = subprocess.Popen(cmd, cwd=copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 start_new_session=True)
