@@ -25,7 +25,8 @@ Peers, each trained on ``training/data/corpus.csv`` the way its docs recommend:
 
 For each: macro-F1 and weak-vs-valid F1 on ``training/data/independent_test.csv``
 (``training.evaluate.scores``), overall and per value of its ``register`` column (rep_note,
-buyer_quote, formal, summary); with ``--dev PATH`` also on a labelled real-world dev file
+buyer_quote, formal, summary, article) and on ``training/data/unprompted_test.csv`` (texts
+written without a label, overall and per language); with ``--dev PATH`` also on a labelled real-world dev file
 (columns ``text,label,lang``; e.g. ``../shared/real_phrases/real_phrases_dev.csv``): macro-F1
 overall and per language, weak-vs-valid F1. Only scores and predicted labels are stored, never
 the dev file's text. Then train seconds (median of ``--train-runs``) and predict notes/s on the
@@ -65,6 +66,7 @@ from make_export import NOTE_COLUMN, default_path, make_export
 WORK = DATA / "peers"
 CORPUS = REPO / "training" / "data" / "corpus.csv"
 TEST = REPO / "training" / "data" / "independent_test.csv"
+UNPROMPTED = REPO / "training" / "data" / "unprompted_test.csv"  # texts written without a label, never trained on
 SPEED_ROWS = 100_000
 WARMUP = ["kein Budget", "no answer", "nicht der Entscheider"]
 
@@ -300,6 +302,14 @@ def work_score(name: str, dev: str = "") -> None:
               "per_label_f1": {k: v["f1"] for k, v in s["per_label"].items()}}
     if rows and "register" in rows[0]:
         result["by_register"] = grouped_scores(labels, predicted, [r["register"] for r in rows], taxonomy)
+    if UNPROMPTED.exists():
+        un_rows = read_rows(UNPROMPTED)
+        un_labels = [r["label"] for r in un_rows]
+        un_pred = [str(p) for p in predict([r["text"] for r in un_rows])]
+        (WORK / name / "unprompted_predictions.json").write_text(json.dumps(un_pred), encoding="utf-8")
+        u = scores(un_labels, un_pred, taxonomy.labels, taxonomy.weak_labels)
+        result["unprompted"] = {"macro_f1": u["macro_f1"], "weak_f1": u["weak_f1"], "accuracy": u["accuracy"], "n": u["n"],
+                                "by_lang": grouped_scores(un_labels, un_pred, [r["lang"] for r in un_rows], taxonomy)}
     if dev:
         # evaluation data: only scores and predicted labels leave this function, never its text
         dev_rows = read_rows(Path(dev))
@@ -415,7 +425,7 @@ LABELS = {
 
 def report_accuracy() -> None:
     """Test set overall and per register, dev set overall, per language and weak-vs-valid."""
-    registers = ["rep_note", "buyer_quote", "formal", "summary"]
+    registers = ["rep_note", "buyer_quote", "formal", "summary", "article"]
     langs = ["de", "en"]
     rows, dev_paths = [], set()
     for name in PEERS:
@@ -424,8 +434,9 @@ def report_accuracy() -> None:
             continue
         s = r["score"]
         reg = s.get("by_register", {})
-        d = s.get("dev")
+        d, u = s.get("dev"), s.get("unprompted")
         cells = [f"{s['macro_f1']:.3f}"] + [f"{reg[g]['macro_f1']:.3f}" if g in reg else "–" for g in registers]
+        cells.append(f"{u['macro_f1']:.3f}" if u else "–")
         if d:
             dev_paths.add(d["path"])
             cells += [f"{d['macro_f1']:.3f}"] + [f"{d['by_lang'][g]['macro_f1']:.3f}" if g in d["by_lang"] else "–" for g in langs]
@@ -433,9 +444,9 @@ def report_accuracy() -> None:
         else:
             cells += ["–"] * (2 + len(langs))
         rows.append(f"| {LABELS[name]} | " + " | ".join(cells) + " |")
-    print("| peer | test macro-F1 | " + " | ".join(f"test {g}" for g in registers) + " | real phrases macro-F1 | "
+    print("| peer | test macro-F1 | " + " | ".join(f"test {g}" for g in registers) + " | unprompted test slice | real phrases macro-F1 | "
           + " | ".join(f"real phrases {g}" for g in langs) + " | weak-vs-valid F1, real phrases |")
-    print("|---|" + "---:|" * (3 + len(registers) + len(langs)))
+    print("|---|" + "---:|" * (4 + len(registers) + len(langs)))
     print("\n".join(rows))
     if dev_paths:
         print(f"\nDev file: {', '.join(sorted(dev_paths))}")
@@ -518,11 +529,13 @@ def compare(args) -> None:
         if trained and not (WORK / name / wanted).exists():
             run_measured(worker("score", name, str(args.dev or "")))  # writes the predictions
     splits = [("test", TEST, "test_predictions.json")]
+    if all((WORK / name / "unprompted_predictions.json").exists() for name in args.only or DEFAULT if (WORK / name).exists()):
+        splits.append(("unprompted", UNPROMPTED, "unprompted_predictions.json"))
     if args.dev:
         splits.append((shown_path(args.dev), args.dev, "dev_predictions.json"))
     for title, labelled, predictions in splits:
         result = paired_bootstrap(labelled=labelled, predictions=predictions)
-        key = "peer_bootstrap" if title == "test" else "peer_bootstrap_dev"
+        key = {"test": "peer_bootstrap", "unprompted": "peer_bootstrap_unprompted"}.get(title, "peer_bootstrap_dev")
         save(key, {"kind": "bootstrap", "reference": "ours", "resamples": 2000, "on": title, "diff": result})
         print(f"\nOn {title}:\n")
         print("| peer | macro-F1 of ours minus peer: mean | 95 % interval | resamples where ours is better |")
