@@ -381,6 +381,10 @@ def run_one(name: str, args, src: Path) -> None:
     score = run_measured(worker("score", name, str(args.dev or "")))["result"]
     say(f"{name}: macro-F1 {score['macro_f1']:.3f}, weak-vs-valid F1 {score['weak_f1']:.3f}; by register "
         + ", ".join(f"{g} {v['macro_f1']:.3f}" for g, v in score.get("by_register", {}).items()))
+    if "unprompted" in score:
+        u = score["unprompted"]
+        say(f"{name}: unprompted test slice macro-F1 {u['macro_f1']:.3f} ("
+            + ", ".join(f"{g} {v['macro_f1']:.3f}" for g, v in u["by_lang"].items()) + ")")
     if "dev" in score:
         d = score["dev"]
         say(f"{name}: dev macro-F1 {d['macro_f1']:.3f} ("
