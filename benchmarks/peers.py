@@ -379,6 +379,8 @@ def run_one(name: str, args, src: Path) -> None:
         record["train_s"] = summarise([r["result"]["seconds"] for r in trains])
         record["train_runs"] = [{"seconds": r["result"]["seconds"], "load_before": r["load_before"]} for r in trains]
     score = run_measured(worker("score", name, str(args.dev or "")))["result"]
+    if not args.dev and "dev" in (previous.get("score") or {}) and (args.skip_train or name not in TRAINED_HERE):
+        score["dev"] = previous["score"]["dev"]  # the same model: keep the dev figures of the last run with --dev
     say(f"{name}: macro-F1 {score['macro_f1']:.3f}, weak-vs-valid F1 {score['weak_f1']:.3f}; by register "
         + ", ".join(f"{g} {v['macro_f1']:.3f}" for g, v in score.get("by_register", {}).items()))
     if "unprompted" in score:
