@@ -66,7 +66,7 @@ from make_export import NOTE_COLUMN, default_path, make_export
 WORK = DATA / "peers"
 CORPUS = REPO / "training" / "data" / "corpus.csv"
 TEST = REPO / "training" / "data" / "independent_test.csv"
-UNPROMPTED = REPO / "training" / "data" / "unprompted_test.csv"  # texts written without a label, never trained on
+UNPROMPTED_TEST = REPO / "training" / "data" / "unprompted_test.csv"  # texts written without a label, never trained on
 SPEED_ROWS = 100_000
 WARMUP = ["kein Budget", "no answer", "nicht der Entscheider"]
 
@@ -302,8 +302,8 @@ def work_score(name: str, dev: str = "") -> None:
               "per_label_f1": {k: v["f1"] for k, v in s["per_label"].items()}}
     if rows and "register" in rows[0]:
         result["by_register"] = grouped_scores(labels, predicted, [r["register"] for r in rows], taxonomy)
-    if UNPROMPTED.exists():
-        un_rows = read_rows(UNPROMPTED)
+    if UNPROMPTED_TEST.exists():
+        un_rows = read_rows(UNPROMPTED_TEST)
         un_labels = [r["label"] for r in un_rows]
         un_pred = [str(p) for p in predict([r["text"] for r in un_rows])]
         (WORK / name / "unprompted_predictions.json").write_text(json.dumps(un_pred), encoding="utf-8")
@@ -536,7 +536,7 @@ def compare(args) -> None:
             run_measured(worker("score", name, str(args.dev or "")))  # writes the predictions
     splits = [("test", TEST, "test_predictions.json")]
     if all((WORK / name / "unprompted_predictions.json").exists() for name in args.only or DEFAULT if (WORK / name).exists()):
-        splits.append(("unprompted", UNPROMPTED, "unprompted_predictions.json"))
+        splits.append(("unprompted", UNPROMPTED_TEST, "unprompted_predictions.json"))
     if args.dev:
         splits.append((shown_path(args.dev), args.dev, "dev_predictions.json"))
     for title, labelled, predictions in splits:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from classifier.persistence import bundled_model_dir
 
-from .corpus import CORPUS_FILE, TEST_FILE, UNPROMPTED, UNPROMPTED_FILE, data_path, files_sha256, load_corpus
+from .corpus import CORPUS_FILE, TEST_FILE, UNPROMPTED_FILE, data_path, files_sha256, load_corpus, written_without_a_label
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCK = re.compile(r"(<!-- accuracy:start -->\n)(.*?)(<!-- accuracy:end -->)", re.S)
@@ -48,7 +48,7 @@ def build(out: str | Path, dev: str | None = None, seed: int = 0) -> dict:
     from training.train import train_model
 
     corpus = load_corpus()
-    unprompted = corpus["source"].str.contains(UNPROMPTED)
+    unprompted = written_without_a_label(corpus)
     model = train_model(
         corpus["text"], corpus["label"], seed=seed, groups=corpus["source"], review_on=unprompted if unprompted.any() else None,
         corpus_sha256=files_sha256([data_path(CORPUS_FILE)]), progress=lambda m: print(m, file=sys.stderr),

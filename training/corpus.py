@@ -33,9 +33,14 @@ def load_corpus(name: str = CORPUS_FILE) -> pd.DataFrame:
     return pd.read_csv(data_path(name), dtype=str, keep_default_na=False)
 
 
+def written_without_a_label(corpus: pd.DataFrame) -> pd.Series:
+    """Which corpus notes come from the batches written without a label (rounds 14-16), by their ``source``."""
+    return corpus["source"].str.contains(UNPROMPTED)
+
+
 def written_for_a_label(corpus: pd.DataFrame) -> pd.DataFrame:
     """The corpus without the batches written without a label (rounds 14-16): the 20,719 notes it held before."""
-    return corpus[~corpus["source"].str.contains(UNPROMPTED)]
+    return corpus[~written_without_a_label(corpus)]
 
 
 def files_sha256(paths: Sequence[str | Path]) -> str:

@@ -145,7 +145,7 @@ from sklearn.base import clone
 from classifier.pipeline import after_preprocessing, build_pipeline
 
 from .ablation import macro_f1
-from .corpus import UNPROMPTED_FILE, load_corpus, written_for_a_label
+from .corpus import UNPROMPTED_FILE, load_corpus, written_for_a_label, written_without_a_label
 from .evaluate import tradeoff
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"  # committed annotations the experiments read
@@ -834,7 +834,7 @@ def unprompted_weight(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFram
     prep, rest = pipeline.named_steps["prep"], after_preprocessing(pipeline)
     slice_ = load_corpus(UNPROMPTED_FILE)
     notes, dev_notes, test_notes, slice_notes = (prep.transform(f["text"].tolist()) for f in (corpus, dev, test, slice_))
-    unprompted = ~corpus.index.isin(written_for_a_label(corpus).index)
+    unprompted = written_without_a_label(corpus).to_numpy()
     for weight in (2.0, 3.0):
         model = clone(rest).fit(notes, corpus["label"], clf__sample_weight=np.where(unprompted, weight, 1.0))
         proba = model.predict_proba(dev_notes)
