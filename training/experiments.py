@@ -114,6 +114,13 @@ Usage::
     probability halved where the SVM and naive Bayes members disagree, and how many of a note's
     word n-grams the model knows; each scored as the share right among the 65% of notes it ranks most
     confident, on the unprompted test slice and the ``--dev`` file. Nothing is trained.
+``stacked``
+    A second-level model learned on cross-writer predictions of the corpus (each writer batch
+    predicted by a model that never saw it): a logistic regression over the SVM and naive Bayes
+    members' probabilities instead of their fixed average, or one that only re-ranks the
+    confidence (top probability, margin, each member's top, agreement, predicted label,
+    language); and the members' weight in an arithmetic or geometric average. Chosen on nested
+    cross-writer folds of the texts written without a label, then scored on the dev file.
 ``unprompted_weight``
     The shipped pipeline with the texts written without a label (rounds 14-16) weighted 2 or 3
     times a note written for a label; also scored on the unprompted test slice and with the
@@ -844,10 +851,131 @@ def unprompted_weight(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFram
               + f" unprompted slice {macro_f1(slice_['label'], model.predict(slice_notes)):.3f}; dev right@65% {right:.3f}", flush=True)
 
 
+def _members(clf, X) -> np.ndarray:
+    """The SVM and naive Bayes members' probabilities of a fitted committee, side by side (n x 2k)."""
+    from classifier.pipeline import bayes_part, linear_part
+
+    return np.hstack([linear_part(clf).predict_proba(X), bayes_part(clf)[0].predict_proba(X)])
+
+
+def _meta_features(members: np.ndarray, langs, k: int, kind: str) -> np.ndarray:
+    """Features for a second-level model on the members' probabilities: their logs (``"stack"``), or signals of
+    how sure the shipped average is (``"confidence"``: top, margin, each member's top, agreement, predicted label,
+    language)."""
+    svm, bayes = members[:, :k], members[:, k:]
+    de = (np.asarray(langs) == "de").astype(float)[:, None]
+    if kind == "stack":
+        logs = np.log(np.clip(members, 1e-4, 1.0))
+        return np.hstack([logs, logs * de, de])
+    average = 0.65 * svm + 0.35 * bayes
+    top = np.sort(average, axis=1)
+    label = np.eye(k)[average.argmax(1)]
+    agree = (svm.argmax(1) == bayes.argmax(1)).astype(float)[:, None]
+    return np.hstack([top[:, -1:], top[:, -1:] - top[:, -2:-1], svm.max(1)[:, None], bayes.max(1)[:, None], agree, label, de])
+
+
+def stacked(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    """A second-level model learned on cross-writer predictions (each writer batch predicted by a model that never
+    saw it), as the review threshold is: a logistic regression over the SVM and naive Bayes members' probabilities
+    instead of the fixed 0.65 / 0.35 average, or one that only re-ranks the shipped confidence. Learned on all
+    corpus notes or only on the texts written without a label; chosen on nested cross-writer folds of those texts,
+    not on the dev file."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.pipeline import make_pipeline
+
+    from classifier import load_model
+
+    slice_ = load_corpus(UNPROMPTED_FILE)
+    pipeline = build_pipeline()
+    prep, rest = pipeline.named_steps["prep"], after_preprocessing(pipeline)
+    cache = Path(tempfile.gettempdir()) / "radar_stacked_members.npz"
+    y, groups = corpus["label"].to_numpy(), corpus["source"].to_numpy()
+    if cache.exists() and len(np.load(cache)["members"]) == len(corpus):
+        members = np.load(cache)["members"]
+    else:
+        notes = np.asarray(prep.transform(corpus["text"].tolist()))
+        members = np.zeros((len(corpus), 22))
+        for fold, (train, held) in enumerate(GroupKFold(5).split(notes, y, groups)):
+            model = clone(rest).fit(notes[train], y[train])
+            members[held] = _members(model.named_steps["clf"], model.named_steps["features"].transform(notes[held]))
+            print(f"cross-writer fold {fold + 1}/5 done", flush=True)
+        np.savez(cache, members=members)
+    shipped = load_model().pipeline
+    classes = shipped.named_steps["clf"].classes_
+    k = len(classes)
+    frames = {"dev": dev, "unprompted slice": slice_, "test": test}
+    outside = {name: _members(shipped.named_steps["clf"], shipped.named_steps["features"].transform(
+        shipped.named_steps["prep"].transform(f["text"].tolist()))) for name, f in frames.items()}
+    unprompted = written_without_a_label(corpus).to_numpy()
+    langs = corpus["lang"].to_numpy()
+
+    def report(name, probas_or_pair):
+        parts = []
+        for title, frame in frames.items():
+            predicted, confidence = probas_or_pair(title)
+            f1 = macro_f1(frame["label"], predicted)
+            right = tradeoff(frame["label"], predicted, confidence, [0.65])[0]["accuracy"]
+            parts.append(f"{title} {f1:.3f} right@65% {right:.3f}")
+        print(f"{name}: " + "; ".join(parts), flush=True)
+
+    def shipped_average(title):
+        m = outside[title]
+        average = 0.65 * m[:, :k] + 0.35 * m[:, k:]
+        return classes[average.argmax(1)], average.max(1)
+
+    report("shipped average", shipped_average)
+    average_w = 0.65 * members[:, :k] + 0.35 * members[:, k:]
+    predicted_w = classes[average_w.argmax(1)]
+    for on_name, on in (("all corpus notes", np.ones(len(y), bool)), ("texts written without a label", unprompted)):
+        for kind in ("stack", "confidence"):
+            for C in (0.1, 1.0):
+                X = _meta_features(members, langs, k, kind)
+                target = y if kind == "stack" else (predicted_w == y)
+                meta = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000))
+                # nested: the texts written without a label, each group scored by a meta model that never saw it
+                inner = []
+                held_u = np.flatnonzero(unprompted)
+                for train, held in GroupKFold(5).split(held_u, groups=groups[held_u]):
+                    fit_on = on & ~np.isin(groups, groups[held_u[held]])
+                    m = clone(meta).fit(X[fit_on], target[fit_on])
+                    p = m.predict_proba(X[held_u[held]])
+                    if kind == "stack":
+                        inner.append((y[held_u[held]], m.classes_[p.argmax(1)], p.max(1)))
+                    else:
+                        inner.append((y[held_u[held]], predicted_w[held_u[held]], p[:, 1]))
+                truth, pred, conf = (np.concatenate(parts) for parts in zip(*inner))
+                nested = f"nested unprompted {macro_f1(truth, pred):.3f} right@65% {tradeoff(truth, pred, conf, [0.65])[0]['accuracy']:.3f}"
+                fitted = clone(meta).fit(X[on], target[on])
+
+                def apply(title, fitted=fitted, kind=kind):
+                    Xo = _meta_features(outside[title], frames[title]["lang"].to_numpy(), k, kind)
+                    p = fitted.predict_proba(Xo)
+                    if kind == "stack":
+                        return fitted.classes_[p.argmax(1)], p.max(1)
+                    return shipped_average(title)[0], p[:, 1]
+
+                print(nested, flush=True)
+                report(f"{kind}, C {C:g}, learned on {on_name}", apply)
+    for geometric in (False, True):
+        for weight in (0.2, 0.35, 0.5, 0.65):
+            def mixed(m, weight=weight, geometric=geometric):
+                svm, bayes = m[:, :k], m[:, k:]
+                p = np.exp((1 - weight) * np.log(svm + 1e-9) + weight * np.log(bayes + 1e-9)) if geometric else (1 - weight) * svm + weight * bayes
+                p = p / p.sum(1, keepdims=True)
+                return classes[p.argmax(1)], p.max(1)
+
+            pred, conf = mixed(members[unprompted])
+            print(f"cross-writer texts written without a label {macro_f1(y[unprompted], pred):.3f} "
+                  f"right@65% {tradeoff(y[unprompted], pred, conf, [0.65])[0]['accuracy']:.3f}", flush=True)
+            report(f"{'geometric' if geometric else 'arithmetic'} average, naive Bayes weight {weight:g}", lambda title, mixed=mixed: mixed(outside[title]))
+
+
 EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
                "filters": filters, "dropout": dropout, "languages": languages, "round10": round10, "known": known,
                "committee": committee, "round11": round11, "round12": round12, "round13": round13, "round14": round14, "round15": round15, "round16": round16, "annotators": annotators, "embeddings": embeddings, "semantic": semantic, "distilled": distilled, "finetuned": finetuned, "clusters": clusters, "lsa": lsa,
-               "review_signals": review_signals, "unprompted_weight": unprompted_weight}
+               "review_signals": review_signals, "unprompted_weight": unprompted_weight, "stacked": stacked}
 
 
 def main(argv: list[str] | None = None) -> int:
