@@ -188,6 +188,75 @@ def redact(text: str) -> str:
     return text
 
 
+# Words of a frame that CRMs, workflows and reps put before the reason ("Lead rejected, reason:",
+# "Ablehnungsgrund:", "Kunde sagt:"): they name the kind of field or who spoke, never the reason.
+FRAME_WORDS = frozenset("""
+    lead leads mql sql sal opp opportunity deal rejected rejection reject declined disqualified disqualification dq
+    lost closed unqualified reason reasons why for of the note notes comment comments remark remarks info infos
+    detail details feedback sales sdr bdr status update summary description outcome result other misc
+    abgelehnt ablehnung ablehnungsgrund absage absagegrund abgesagt disqualifiziert disqualifizierung verloren
+    verlustgrund grund gründe gruende begründung begruendung warum kommentar kommentare notiz notizen anmerkung
+    anmerkungen bemerkung bemerkungen rückmeldung rueckmeldung vertrieb vertriebs ergebnis zusammenfassung
+    beschreibung sonstiges sonstige andere des der vom von zum für fuer""".split())
+# Who spoke, only together with that they spoke: "customer" alone can be the reason (an existing customer).
+_SPEAKERS = "customer client prospect buyer contact kunde kundin interessent interessentin ansprechpartner ansprechpartnerin".split()
+_SPOKE = ("said says wrote writes replied answered quote feedback response reply sagt sagte meint meinte schreibt schrieb "
+          "antwortet antwort zitat aussage").split()
+_SPEAKER_WORDS = ["kundenfeedback", "kundenaussage", "kundenantwort", "kundenzitat", "kundenrückmeldung", "kundenrueckmeldung"]
+
+
+def _either(words) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+_FRAME_UNIT = (
+    rf"(?:(?:{_either(_SPEAKERS)})\s+(?:{_either(_SPOKE)})|(?:lt\.?|laut)\s+(?:{_either(_SPEAKERS)})|"
+    rf"nicht\s+qualifiziert|not\s+qualified|{_either(_SPEAKER_WORDS)}|{_either(FRAME_WORDS)})\b"
+)
+# An optional stamp (date placeholder, initials) stays; the frame after it goes, up to ':' or a dash
+# ("Lead rejected, reason:") or up to a "because" ("Rejected by sales because", "abgelehnt, weil").
+_FRAME = re.compile(
+    r"(?P<stamp>(?:xx(?:date|week|quarter|year|number)\b\s*[/,:-]?\s*)?(?:[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,2}\s*[-:/]\s+)?)"
+    rf"{_FRAME_UNIT}(?:[\s,/&.()]+{_FRAME_UNIT}){{0,5}}"
+    r"(?:\s*(?::|\s[-–—>|]+)\s*|(?:\s+by\s+[\w-]+)?\s*,?\s+(?:because|since|as|due\s+to|weil|da|denn|wegen)\s+)(?=\S)",
+    re.I,
+)
+# A frame has one of these among the first four words of a note (after a stamp such as "xxdate KE -"):
+# looking that up first keeps the cost on notes without a frame near a microsecond.
+_PUNCT = ":,-.;!?()\"'/|>–—„“”‚‘’"
+_FIRST_WORDS = FRAME_WORDS | set(_SPEAKERS) | set(_SPEAKER_WORDS) | {"lt", "laut", "nicht", "not"}
+
+# What may follow a frame without being a reason of its own: "Feedback: none" means no answer.
+_NO_ANSWER = re.compile(r"[\W_]*(?:(?:none|no|nothing|nil|nope|keine?s?|nichts|nix|n/?a|tbd|unknown|unbekannt)[\W_]*)?", re.I)
+
+
+def strip_frame(text: str) -> str:
+    """Drop a leading frame such as "Lead rejected, reason:" or "Kunde sagt:" when a reason follows it.
+
+    A frame names the field or who spoke, not the reason, and notes come with and without
+    one; without this step "Reject reason: no budget" is read as a non-reason. A stamp before
+    the frame stays. A note that is only a frame ("Lead rejected"), or a frame answered by
+    "none" ("Feedback: none", which says something), is left as it is.
+
+    >>> strip_frame("Lead rejected, reason: kein Budget")
+    'kein Budget'
+    >>> strip_frame("Vom Vertrieb abgelehnt, weil kein Budget")
+    'kein Budget'
+    >>> strip_frame("xxdate KE - Kunde sagt: \\"wir haben schon einen Anbieter\\"")
+    'xxdate KE - "wir haben schon einen Anbieter"'
+    >>> [strip_frame(t) for t in ["Lead rejected", "Reason: -", "Feedback: none", "Status: customer - existing account"]]
+    ['Lead rejected', 'Reason: -', 'Feedback: none', 'customer - existing account']
+    """
+    if not any(word.strip(_PUNCT).lower() in _FIRST_WORDS for word in text[:60].split(None, 4)[:4]):
+        return text
+    for _ in range(3):  # "Lead rejected - Reason: ..." is two frames
+        match = _FRAME.match(text)
+        if match is None or _NO_ANSWER.fullmatch(text[match.end():]):
+            return text
+        text = match["stamp"] + text[match.end():]
+    return text
+
+
 def fold(text: str) -> str:
     """Fold German umlauts and ß so that 'Entscheidungsträger' meets 'Entscheidungstraeger'.
 

@@ -96,3 +96,13 @@ def test_cached_predictions_equal_fresh_ones_and_the_cache_stays_bounded(seed_mo
     np.testing.assert_allclose(first[0], fresh[0][: len(notes) // 2])
     np.testing.assert_allclose(mixed[0], np.vstack([fresh[0][::-1], fresh[0][:5]]))
     assert mixed[1].tolist() == fresh[1][::-1].tolist() + fresh[1][:5].tolist()
+
+
+def test_a_frame_before_the_reason_changes_no_answer(seed_model, seed_frame):
+    from classifier import classify_notes
+
+    notes = seed_frame["text"].tolist()[:60]
+    framed = [("Ablehnungsgrund: " if i % 2 else "Lead rejected, reason: ") + note for i, note in enumerate(notes)]
+    plain, with_frame = classify_notes(notes, seed_model), classify_notes(framed, seed_model)
+    assert with_frame["reason"].tolist() == plain["reason"].tolist()
+    assert with_frame["confidence"].tolist() == plain["confidence"].tolist()

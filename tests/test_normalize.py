@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier.normalize import clean, fold, html_to_text, is_empty_note, mask, redact
+from classifier.normalize import clean, fold, html_to_text, is_empty_note, mask, redact, strip_frame
 
 
 @pytest.mark.parametrize(
@@ -119,3 +119,30 @@ def test_clean_collapses_every_run_of_spaces(text):
 
     expected = normalize._SPACES.sub(" ", unicodedata.normalize("NFKC", html_to_text(text)).replace("\r", "\n")).strip()
     assert clean(text) == expected
+
+
+@pytest.mark.parametrize(
+    "note, reason",
+    [
+        ("Reject reason: no budget this year", "no budget this year"),
+        ("Lead rejected, reason: no budget this year", "no budget this year"),
+        ("Lead rejected - Reason: no budget this year", "no budget this year"),
+        ("Ablehnungsgrund des Vertriebs: kein Bedarf", "kein Bedarf"),
+        ("Disqualifiziert – Student, kein Unternehmen", "Student, kein Unternehmen"),
+        ("Kunde sagt: „wir haben schon einen Anbieter“", "„wir haben schon einen Anbieter“"),
+        ("lt. Kunde: erst nach der Messe", "erst nach der Messe"),
+        ("xxdate KE - Grund: kein Budget", "xxdate KE - kein Budget"),
+        ("Status: customer - existing account", "customer - existing account"),
+    ],
+)
+def test_strip_frame_leaves_only_the_reason(note, reason):
+    assert strip_frame(note) == reason
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Lead rejected", "Reason: -", "Grund: ---", "Feedback: none", "Rückmeldung: keine", "Customer - existing account",
+     "For now - no", "Not the decision maker: ask the CFO", "lt. GF: kein Budget"],
+)
+def test_strip_frame_keeps_notes_that_are_no_frame_or_only_one(note):
+    assert strip_frame(note) == note

@@ -121,6 +121,11 @@ Usage::
     confidence (top probability, margin, each member's top, agreement, predicted label,
     language); and the members' weight in an arithmetic or geometric average. Chosen on nested
     cross-writer folds of the texts written without a label, then scored on the dev file.
+``frames``
+    The bundled model (or ``--model DIR``) on the dev file, the test set and the unprompted
+    slice as they are, and with a frame such as "Reject reason:" or "Kunde sagt:" before every
+    note (:data:`FRAMES`): macro-F1, the share right among the notes not flagged, and the share
+    of answers the frame changed. Nothing is trained.
 ``unprompted_weight``
     The shipped pipeline with the texts written without a label (rounds 14-16) weighted 2 or 3
     times a note written for a label; also scored on the unprompted test slice and with the
@@ -972,22 +977,97 @@ def stacked(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
             report(f"{'geometric' if geometric else 'arithmetic'} average, naive Bayes weight {weight:g}", lambda title, mixed=mixed: mixed(outside[title]))
 
 
+# Frames put before the reason (German, English). The rule of ``classifier.normalize.strip_frame``
+# knows the first seven (the seventh, "because", was added to it after it was measured here);
+# it does not know the last three, which show where the rule ends.
+FRAMES = [("Ablehnungsgrund: ", "Reject reason: "), ("Lead abgelehnt, Grund: ", "Lead rejected, reason: "),
+          ("Disqualifiziert - ", "Disqualified - "), ("Kommentar: ", "Comment: "), ("Feedback Vertrieb: ", "Sales feedback: "),
+          ("Kunde sagt: ", "Customer said: "), ("Vom Vertrieb abgelehnt, weil ", "Rejected by sales because "),
+          ("Bewertung: ", "Disposition: "), ("Notiz aus dem CRM-Export: ", "From the CRM export: "), ("Was wir gehört haben: ", "What we heard: ")]
+
+
+def frames(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, model_dir: str | None = None) -> None:
+    """The model (``--model``, default the bundled one) on each set as it is and with a frame before every note:
+    macro-F1, the share right among the notes not flagged for review, and how many answers the frame changed."""
+    from classifier import classify_notes, load_model
+
+    model = load_model(model_dir) if model_dir else load_model()
+    for title, frame in (("dev", dev), ("test", test), ("unprompted slice", load_corpus(UNPROMPTED_FILE))):
+        labels = frame["label"].to_numpy()
+        plain = classify_notes(frame["text"].tolist(), model)
+        for de, en in [("", "")] + FRAMES:
+            framed = plain if not de else classify_notes([(de if lang == "de" else en) + text for text, lang in zip(frame["text"], frame["lang"])], model)
+            kept = ~framed["needs_review"].to_numpy()
+            right = framed["reason"].to_numpy() == labels
+            changed = (framed["reason"].to_numpy() != plain["reason"].to_numpy()).mean()
+            print(f"{title}: {(en or 'as it is')!r:28} macro-F1 {macro_f1(labels, framed['reason']):.3f}, "
+                  f"{right[kept].mean():.3f} right on {kept.mean():.0%} not flagged, {changed:.1%} of answers changed", flush=True)
+
+
+# Frames for training copies, none of them in FRAMES (the evaluation's) and none that
+# ``strip_frame`` removes anyway: sentence openers and headers a rep or a workflow puts before the reason.
+TRAINING_FRAMES = {
+    "en": ["Rejected because ", "Declined since ", "Not accepted, as ", "Sent back to marketing: ", "Returned to marketing because ",
+           "Passing on this one, ", "Closing this out: ", "Marking as unqualified since ", "Moving to nurture, ", "Back to MQL: ",
+           "Won't pursue because ", "Not pursuing: ", "Dropping this lead since ", "SDR note: ", "AE note - ", "Call notes: ",
+           "Outcome of call: ", "After discovery call: ", "Spoke to them today. ", "Follow-up result: ", "Per my conversation, ",
+           "Update from the call: ", "Reason given: ", "Reply from prospect: ", "He told me ", "She said ", "Their answer: ",
+           "Closed lost because ", "Qualification result: ", "Why DQ: "],
+    "de": ["Abgelehnt, weil ", "Zurück an Marketing, da ", "Nicht weiterverfolgt, weil ", "Lead zurückgegeben: ",
+           "Nach dem Erstgespräch: ", "Telefonat heute: ", "Gesprächsnotiz: ", "Ergebnis des Anrufs: ", "Rückgabe an MQL, ",
+           "Wird nicht verfolgt, da ", "Kein SQL, weil ", "Er meinte, ", "Sie sagte, ", "Ihre Antwort: ", "Aussage am Telefon: ",
+           "Laut Gespräch ", "Nachfass-Ergebnis: ", "Qualifizierung negativ, da ", "Verloren, weil ", "Notiz vom SDR: ",
+           "Wir lassen den Lead fallen, weil ", "Schließe den Lead, da ", "Info aus dem Call: ", "Rückmeldung nach Anruf: ",
+           "Vertrieb lehnt ab, da ", "Kein Termin, weil ", "Fazit Erstkontakt: ", "Stand heute: ", "Er sagte am Telefon, ", "Grund laut Gespräch: "],
+}
+
+
+def frame_augment(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    """The shipped pipeline trained on the corpus plus a framed copy (:data:`TRAINING_FRAMES`) of a share of its
+    notes, so that the words of a frame occur under every reason; scored as they are and with the evaluation's
+    frames that ``strip_frame`` does not know."""
+    rng = np.random.default_rng(0)
+    slice_ = load_corpus(UNPROMPTED_FILE)
+    pipeline = build_pipeline()
+    prep, rest = pipeline.named_steps["prep"], after_preprocessing(pipeline)
+    unknown = FRAMES[-3:]  # the frames the rule does not know
+    sets = {"dev": dev, "test": test, "unprompted slice": slice_}
+    variants = {name: [prep.transform(f["text"].tolist())] + [prep.transform([(de if lang == "de" else en) + t for t, lang in zip(f["text"], f["lang"])])
+                                                             for de, en in unknown] for name, f in sets.items()}
+    notes = prep.transform(corpus["text"].tolist())
+    for share in (0.0, 0.25, 0.5):
+        chosen = np.flatnonzero(rng.random(len(corpus)) < share)
+        framed = [TRAINING_FRAMES[corpus["lang"].iat[i] if corpus["lang"].iat[i] in TRAINING_FRAMES else "en"][rng.integers(30)] + corpus["text"].iat[i] for i in chosen]
+        X = np.concatenate([notes, prep.transform(framed)]) if len(chosen) else notes
+        y = np.concatenate([corpus["label"].to_numpy(), corpus["label"].to_numpy()[chosen]])
+        model = clone(rest).fit(X, y)
+        parts = []
+        for name, frame in sets.items():
+            proba = [model.predict_proba(v) for v in variants[name]]
+            plain = model.classes_[proba[0].argmax(1)]
+            right = tradeoff(frame["label"], plain, proba[0].max(1), [0.65])[0]["accuracy"]
+            framed_f1 = "/".join(f"{macro_f1(frame['label'], model.classes_[p.argmax(1)]):.3f}" for p in proba[1:])
+            parts.append(f"{name} {macro_f1(frame['label'], plain):.3f} (right@65% {right:.3f}; unknown frames {framed_f1})")
+        print(f"framed copies of {share:.0%} of the notes: " + "; ".join(parts), flush=True)
+
+
 EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
                "filters": filters, "dropout": dropout, "languages": languages, "round10": round10, "known": known,
                "committee": committee, "round11": round11, "round12": round12, "round13": round13, "round14": round14, "round15": round15, "round16": round16, "annotators": annotators, "embeddings": embeddings, "semantic": semantic, "distilled": distilled, "finetuned": finetuned, "clusters": clusters, "lsa": lsa,
-               "review_signals": review_signals, "unprompted_weight": unprompted_weight, "stacked": stacked}
+               "review_signals": review_signals, "unprompted_weight": unprompted_weight, "stacked": stacked, "frames": frames, "frame_augment": frame_augment}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dev", required=True, help="labelled CSV (text,label,lang), e.g. the real phrases")
+    parser.add_argument("--model", help="model folder for the experiments that score a model (frames); default: the bundled one")
     parser.add_argument("names", nargs="+", choices=sorted(EXPERIMENTS))
     args = parser.parse_args(argv)
     corpus = load_corpus("corpus.csv").dropna(subset=["text"])
     dev = pd.read_csv(args.dev, dtype=str, keep_default_na=False)
     test = load_corpus("independent_test.csv")
     for name in args.names:
-        EXPERIMENTS[name](corpus, dev, test)
+        EXPERIMENTS[name](corpus, dev, test, **({"model_dir": args.model} if name == "frames" else {}))
     return 0
 
 
