@@ -257,6 +257,70 @@ def strip_frame(text: str) -> str:
     return text
 
 
+# E-mail and CRM boilerplate around the reason. Greetings open a note; sign-offs, signatures and a
+# stamp of initials and date close it. A sign-off after "no" or "nein" stays: "no thanks" is an answer.
+_GREETING = re.compile(
+    r"(?:hi|hello|hey|dear|hallo|liebe[rs]?|guten\s+(?:tag|morgen|abend)|moin|servus|sehr\s+geehrte[rs]?)\b"
+    r"(?:\s+[\w.-]+){0,4}?\s*[,:!]\s*(?=\S)",
+    re.I,
+)
+_SIGN_OFF = re.compile(
+    r"(?:(?<=[,.;!?])|\s*(?:[,.;!?]|\s[-–—]+)|(?<![Nn]o)(?<![Nn]ein)\s)\s*(?:--\s*)?"
+    r"(?:with\s+)?(?:(?:many\s+)?thanks?(?:\s+you)?(?:\s+again)?|thx|cheers|best(?:\s+regards)?|kind\s+regards|(?:warm\s+)?regards|br|"
+    r"danke(?:\s+sch(?:ö|oe)n)?|vielen\s+dank|(?:viele|beste|liebe|freundliche)\s+gr(?:ü|ue)(?:ß|ss)e|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|gru(?:ß|ss)|gr(?:ü|ue)(?:ß|ss)e|vg|lg|mfg)"
+    r"(?:\s*(?:&|\+|and|und)\s*(?:gru(?:ß|ss)|gr(?:ü|ue)(?:ß|ss)e|regards|best))?[\s,.!]*(?:[A-ZÄÖÜ][\wäöüß.-]*(?:\s+[A-ZÄÖÜ][\wäöüß.-]*)?\s*)?$",
+    re.I,
+)
+_GREETING_WORDS = {"hi", "hello", "hey", "dear", "hallo", "liebe", "lieber", "liebes", "guten", "moin", "servus", "sehr"}
+_SIGN_OFF_WORDS = {"thanks", "thank", "you", "again", "thx", "cheers", "best", "regards", "br", "danke", "schön", "schoen", "dank",
+                   "grüße", "gruesse", "grüsse", "gruß", "gruss", "grüßen", "gruessen", "vg", "lg", "mfg"}
+_SIGNATURE = re.compile(r"\s*(?:--\s+)?(?:sent\s+from\s+my|gesendet\s+von\s+meinem|von\s+meinem\s+\w+\s+gesendet)\b.*$", re.I)
+_STAMP_BODY = r"(?:[A-Z]{2,3}\s*[,/]?\s*xxdate|xxdate\s*[,/]?\s*[A-Z]{2,3})"
+_BRACKET_STAMP = re.compile(rf"\(\s*{_STAMP_BODY}\s*\)\s*$")  # not "(FD)" alone: initials or a role
+_DASH_STAMP = re.compile(rf"[-–—/,]\s*{_STAMP_BODY}\s*$")
+
+
+def strip_boilerplate(text: str) -> str:
+    """Drop a greeting, a sign-off, a mail signature and a closing stamp of initials and date.
+
+    They name no reason, yet a note weakly worded otherwise ("Business is down. (JK 14.03.)")
+    was read as a non-reason because of them. A note that is nothing else stays as it is.
+
+    >>> strip_boilerplate("Hi team, no budget this year. Thanks, Anna")
+    'no budget this year'
+    >>> strip_boilerplate("Business is down. (JK xxdate )")
+    'Business is down.'
+    >>> [strip_boilerplate(t) for t in ["Thanks but no thanks", "Nein danke", "Danke", "nicht DM", "Decision with HQ (FD)"]]
+    ['Thanks but no thanks', 'Nein danke', 'Danke', 'nicht DM', 'Decision with HQ (FD)']
+    """
+    if not text:
+        return text
+    rest = text
+    if text[0] in "hHdDlLgGmMsS" and text[:12].split(None, 1)[0].strip(_PUNCT).lower() in _GREETING_WORDS:
+        if greeting := _GREETING.match(rest):
+            rest = rest[greeting.end():]
+    if "sent from" in (tail := rest[-60:].lower()) or "gesendet" in tail:
+        rest = _SIGNATURE.sub("", rest)
+    for _ in range(2):  # "Danke, Anna (JK xxdate)": a stamp after a sign-off, or the other way round
+        before = rest
+        if rest[-1:] == ")":
+            stamp = _BRACKET_STAMP.match(rest, max(0, rest.rfind("(")))
+        elif rest[-1:].isupper() or rest.endswith("xxdate"):
+            stamp = _DASH_STAMP.search(rest, max(0, len(rest) - 30))
+        else:
+            stamp = None
+        if stamp:
+            rest = rest[: stamp.start()].rstrip()
+        for word in rest.rsplit(None, 3)[-3:]:
+            if word.strip(_PUNCT).lower() in _SIGN_OFF_WORDS:
+                if sign_off := _SIGN_OFF.search(rest, max(0, len(rest) - 80)):
+                    rest = rest[: sign_off.start()]
+                break
+        if rest == before:
+            break
+    return rest if any(ch.isalnum() for ch in rest) else text
+
+
 def fold(text: str) -> str:
     """Fold German umlauts and ß so that 'Entscheidungsträger' meets 'Entscheidungstraeger'.
 

@@ -98,11 +98,12 @@ def test_cached_predictions_equal_fresh_ones_and_the_cache_stays_bounded(seed_mo
     assert mixed[1].tolist() == fresh[1][::-1].tolist() + fresh[1][:5].tolist()
 
 
-def test_a_frame_before_the_reason_changes_no_answer(seed_model, seed_frame):
+def test_a_frame_greeting_sign_off_or_stamp_around_the_reason_changes_no_answer(seed_model, seed_frame):
     from classifier import classify_notes
 
     notes = seed_frame["text"].tolist()[:60]
-    framed = [("Ablehnungsgrund: " if i % 2 else "Lead rejected, reason: ") + note for i, note in enumerate(notes)]
+    framed = [("Ablehnungsgrund: " if i % 2 else "Hi team, lead rejected, reason: ") + note + (" (JK 14.03.)" if i % 3 else ". Thanks, Anna")
+              for i, note in enumerate(notes)]
     plain, with_frame = classify_notes(notes, seed_model), classify_notes(framed, seed_model)
     assert with_frame["reason"].tolist() == plain["reason"].tolist()
     assert with_frame["confidence"].tolist() == plain["confidence"].tolist()

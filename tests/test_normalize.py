@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier.normalize import clean, fold, html_to_text, is_empty_note, mask, redact, strip_frame
+from classifier.normalize import clean, fold, html_to_text, is_empty_note, mask, redact, strip_boilerplate, strip_frame
 
 
 @pytest.mark.parametrize(
@@ -146,3 +146,30 @@ def test_strip_frame_leaves_only_the_reason(note, reason):
 )
 def test_strip_frame_keeps_notes_that_are_no_frame_or_only_one(note):
     assert strip_frame(note) == note
+
+
+@pytest.mark.parametrize(
+    "note, reason",
+    [
+        ("Hi team, no budget this year. Thanks, Anna", "no budget this year"),
+        ("Sehr geehrte Frau Müller, wir haben keinen Bedarf. Mit freundlichen Grüßen", "wir haben keinen Bedarf"),
+        ("Hallo Herr Dr. Maier-Schulz, kein Interesse.", "kein Interesse."),
+        ("Business is down. (JK 14.03.)", "Business is down."),
+        ("no budget. Thanks, Anna - JK 14.03.", "no budget"),
+        ("Hi team,\nno budget.\n-- \nSent from my iPhone", "no budget."),
+        ("zu teuer. lg", "zu teuer"),
+        ("We will look at it in a month Thanks, best", "We will look at it in a month"),
+        ("kein Interesse Danke & Gruß", "kein Interesse"),
+    ],
+)
+def test_strip_boilerplate_leaves_only_the_reason(note, reason):
+    assert strip_boilerplate(mask(clean(note))) == reason
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Thanks but no thanks", "Nein danke", "no thx", "Danke", "Cheers!", "nicht DM", "kein Budget - GF", "Decision with HQ (FD)", "Hi. No budget this year, sorry",
+     "Best fit is another vendor"],
+)
+def test_strip_boilerplate_keeps_reasons_and_notes_that_are_only_boilerplate(note):
+    assert strip_boilerplate(note) == note

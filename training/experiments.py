@@ -123,9 +123,10 @@ Usage::
     cross-writer folds of the texts written without a label, then scored on the dev file.
 ``frames``
     The bundled model (or ``--model DIR``) on the dev file, the test set and the unprompted
-    slice as they are, and with a frame such as "Reject reason:" or "Kunde sagt:" before every
-    note (:data:`FRAMES`): macro-F1, the share right among the notes not flagged, and the share
-    of answers the frame changed. Nothing is trained.
+    slice as they are, with a frame such as "Reject reason:" or "Kunde sagt:" before every note
+    (:data:`FRAMES`) and with an ending such as "(JK 14.03.)" or "Thanks, best" after it
+    (:data:`ENDINGS`): macro-F1, the share right among the notes not flagged, and the share of
+    answers it changed. Nothing is trained.
 ``unprompted_weight``
     The shipped pipeline with the texts written without a label (rounds 14-16) weighted 2 or 3
     times a note written for a label; also scored on the unprompted test slice and with the
@@ -978,25 +979,33 @@ def stacked(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
 
 
 # Frames put before the reason (German, English). The rule of ``classifier.normalize.strip_frame``
-# knows the first seven (the seventh, "because", was added to it after it was measured here);
-# it does not know the last three, which show where the rule ends.
+# knows the first seven (the seventh, "because", was added to it after it was measured here); the
+# greeting is dropped by ``strip_boilerplate`` (added after it was measured here); the rules do not
+# know the last three, which show where they end.
 FRAMES = [("Ablehnungsgrund: ", "Reject reason: "), ("Lead abgelehnt, Grund: ", "Lead rejected, reason: "),
           ("Disqualifiziert - ", "Disqualified - "), ("Kommentar: ", "Comment: "), ("Feedback Vertrieb: ", "Sales feedback: "),
           ("Kunde sagt: ", "Customer said: "), ("Vom Vertrieb abgelehnt, weil ", "Rejected by sales because "),
+          ("Hallo zusammen, ", "Hi team, "),
           ("Bewertung: ", "Disposition: "), ("Notiz aus dem CRM-Export: ", "From the CRM export: "), ("Was wir gehört haben: ", "What we heard: ")]
+# Endings put after the reason. ``strip_boilerplate`` knows the first three (added after they were
+# measured here); not the last two.
+ENDINGS = [(" (JK 14.03.)", " (JK 14.03.)"), (" Danke & Gruß", " Thanks, best"), ("\n-- \nGesendet von meinem iPhone", "\n-- \nSent from my iPhone"),
+           (" #reject", " #reject"), (" (Ticket #4471)", " (Ticket #4471)")]
 
 
 def frames(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, model_dir: str | None = None) -> None:
-    """The model (``--model``, default the bundled one) on each set as it is and with a frame before every note:
-    macro-F1, the share right among the notes not flagged for review, and how many answers the frame changed."""
+    """The model (``--model``, default the bundled one) on each set as it is, with a frame before every note and
+    with an ending after it: macro-F1, the share right among the notes not flagged for review, and how many answers
+    the frame or ending changed."""
     from classifier import classify_notes, load_model
 
     model = load_model(model_dir) if model_dir else load_model()
     for title, frame in (("dev", dev), ("test", test), ("unprompted slice", load_corpus(UNPROMPTED_FILE))):
         labels = frame["label"].to_numpy()
         plain = classify_notes(frame["text"].tolist(), model)
-        for de, en in [("", "")] + FRAMES:
-            framed = plain if not de else classify_notes([(de if lang == "de" else en) + text for text, lang in zip(frame["text"], frame["lang"])], model)
+        for (de, en), after in [(("", ""), False)] + [(f, False) for f in FRAMES] + [(e, True) for e in ENDINGS]:
+            framed = plain if not de else classify_notes([text + (de if lang == "de" else en) if after else (de if lang == "de" else en) + text
+                                                          for text, lang in zip(frame["text"], frame["lang"])], model)
             kept = ~framed["needs_review"].to_numpy()
             right = framed["reason"].to_numpy() == labels
             changed = (framed["reason"].to_numpy() != plain["reason"].to_numpy()).mean()
