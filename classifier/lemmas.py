@@ -23,7 +23,7 @@ from pathlib import Path
 from classifier.cues import CUES
 from classifier.language import detect_language
 from classifier.lexicon import NEGATIONS, content_tokens, word_concepts
-from classifier.normalize import clean, fold, mask, strip_boilerplate, strip_frame
+from classifier.normalize import clean, fold, lower_contractions, mask, strip_boilerplate, strip_frame
 
 LANGS = ("de", "en")
 CACHE_LIMIT = 50_000  # distinct tokens (or chunks) remembered per cache: bounds memory on huge exports
@@ -299,7 +299,7 @@ def prepare_notes(notes: Iterable[str], *, cues: bool = True, concepts: bool = T
     """
     notes = ["" if x is None else str(x) for x in notes]
     distinct = list(dict.fromkeys(notes))
-    masked = [strip_frame(strip_boilerplate(mask(clean(n)[:MAX_CHARS]))) for n in distinct]
+    masked = [lower_contractions(strip_frame(strip_boilerplate(mask(clean(n)[:MAX_CHARS])))) for n in distinct]
     langs = [detect_language(m) for m in masked]
     result: list[str] = []
     scan = _cue_scanner(bool(cues), bool(concepts))

@@ -321,6 +321,20 @@ def strip_boilerplate(text: str) -> str:
     return rest if any(ch.isalnum() for ch in rest) else text
 
 
+_CAPS_CONTRACTION = re.compile(r"\b[A-Z]+'[A-Z]{1,2}\b")
+
+
+def lower_contractions(text: str) -> str:
+    """Lower-case contractions written in capitals, which spaCy's tokenizer does not split.
+
+    "WE DON'T NEED IT" then keeps its negation ("do not") as "We don't need it" does.
+
+    >>> lower_contractions("WE DON'T NEED IT, I'M SURE")
+    "WE don't NEED IT, i'm SURE"
+    """
+    return _CAPS_CONTRACTION.sub(lambda m: m[0].lower(), text) if "'" in text else text
+
+
 def fold(text: str) -> str:
     """Fold German umlauts and ß so that 'Entscheidungsträger' meets 'Entscheidungstraeger'.
 

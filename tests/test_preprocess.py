@@ -104,3 +104,10 @@ def test_transform_never_raises_and_keeps_length(notes):
 def test_transform_refuses_a_bare_string():
     with pytest.raises(TypeError, match="Got str but expected an iterable of notes"):
         NotePreprocessor().transform("kein Budget")
+
+
+@pytest.mark.parametrize("note", ["We don't need it", "I'm not the right person", "We haven't got the budget", "They can't decide this alone"])
+def test_notes_in_capitals_keep_their_contractions_and_negations(note):
+    from classifier.lemmas import prepare_notes
+
+    assert prepare_notes([note.upper()])[0] == prepare_notes([note])[0]

@@ -125,8 +125,8 @@ Usage::
     The bundled model (or ``--model DIR``) on the dev file, the test set and the unprompted
     slice as they are, with a frame such as "Reject reason:" or "Kunde sagt:" before every note
     (:data:`FRAMES`) and with an ending such as "(JK 14.03.)" or "Thanks, best" after it
-    (:data:`ENDINGS`): macro-F1, the share right among the notes not flagged, and the share of
-    answers it changed. Nothing is trained.
+    (:data:`ENDINGS`), and in capitals (``'CAPS'``): macro-F1, the share right among the notes
+    not flagged, and the share of answers it changed. Nothing is trained.
 ``unprompted_weight``
     The shipped pipeline with the texts written without a label (rounds 14-16) weighted 2 or 3
     times a note written for a label; also scored on the unprompted test slice and with the
@@ -1003,9 +1003,12 @@ def frames(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, model_di
     for title, frame in (("dev", dev), ("test", test), ("unprompted slice", load_corpus(UNPROMPTED_FILE))):
         labels = frame["label"].to_numpy()
         plain = classify_notes(frame["text"].tolist(), model)
-        for (de, en), after in [(("", ""), False)] + [(f, False) for f in FRAMES] + [(e, True) for e in ENDINGS]:
-            framed = plain if not de else classify_notes([text + (de if lang == "de" else en) if after else (de if lang == "de" else en) + text
-                                                          for text, lang in zip(frame["text"], frame["lang"])], model)
+        for (de, en), after in [(("", ""), False)] + [(f, False) for f in FRAMES] + [(e, True) for e in ENDINGS] + [(("CAPS", "CAPS"), None)]:
+            if after is None:  # the whole note in capitals
+                framed = classify_notes([text.upper() for text in frame["text"]], model)
+            else:
+                framed = plain if not de else classify_notes([text + (de if lang == "de" else en) if after else (de if lang == "de" else en) + text
+                                                              for text, lang in zip(frame["text"], frame["lang"])], model)
             kept = ~framed["needs_review"].to_numpy()
             right = framed["reason"].to_numpy() == labels
             changed = (framed["reason"].to_numpy() != plain["reason"].to_numpy()).mean()
