@@ -23,7 +23,8 @@ from pathlib import Path
 from classifier.cues import CUES
 from classifier.language import detect_language
 from classifier.lexicon import NEGATIONS, content_tokens, word_concepts
-from classifier.normalize import clean, fold, lower_contractions, mask, strip_boilerplate, strip_frame
+from classifier.asides import strip_asides
+from classifier.normalize import clean, fold, mask
 
 LANGS = ("de", "en")
 CACHE_LIMIT = 50_000  # distinct tokens (or chunks) remembered per cache: bounds memory on huge exports
@@ -299,7 +300,7 @@ def prepare_notes(notes: Iterable[str], *, cues: bool = True, concepts: bool = T
     """
     notes = ["" if x is None else str(x) for x in notes]
     distinct = list(dict.fromkeys(notes))
-    masked = [lower_contractions(strip_frame(strip_boilerplate(mask(clean(n)[:MAX_CHARS])))) for n in distinct]
+    masked = [strip_asides(mask(clean(n)[:MAX_CHARS])) for n in distinct]
     langs = [detect_language(m) for m in masked]
     result: list[str] = []
     scan = _cue_scanner(bool(cues), bool(concepts))

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier.normalize import clean, fold, html_to_text, is_empty_note, mask, redact, strip_boilerplate, strip_frame
+from classifier.normalize import clean, fold, html_to_text, is_empty_note, mask, redact
 
 
 @pytest.mark.parametrize(
@@ -119,57 +119,3 @@ def test_clean_collapses_every_run_of_spaces(text):
 
     expected = normalize._SPACES.sub(" ", unicodedata.normalize("NFKC", html_to_text(text)).replace("\r", "\n")).strip()
     assert clean(text) == expected
-
-
-@pytest.mark.parametrize(
-    "note, reason",
-    [
-        ("Reject reason: no budget this year", "no budget this year"),
-        ("Lead rejected, reason: no budget this year", "no budget this year"),
-        ("Lead rejected - Reason: no budget this year", "no budget this year"),
-        ("Ablehnungsgrund des Vertriebs: kein Bedarf", "kein Bedarf"),
-        ("Disqualifiziert – Student, kein Unternehmen", "Student, kein Unternehmen"),
-        ("Kunde sagt: „wir haben schon einen Anbieter“", "„wir haben schon einen Anbieter“"),
-        ("lt. Kunde: erst nach der Messe", "erst nach der Messe"),
-        ("xxdate KE - Grund: kein Budget", "xxdate KE - kein Budget"),
-        ("Status: customer - existing account", "customer - existing account"),
-    ],
-)
-def test_strip_frame_leaves_only_the_reason(note, reason):
-    assert strip_frame(note) == reason
-
-
-@pytest.mark.parametrize(
-    "note",
-    ["Lead rejected", "Reason: -", "Grund: ---", "Feedback: none", "Rückmeldung: keine", "Customer - existing account",
-     "For now - no", "Not the decision maker: ask the CFO", "lt. GF: kein Budget"],
-)
-def test_strip_frame_keeps_notes_that_are_no_frame_or_only_one(note):
-    assert strip_frame(note) == note
-
-
-@pytest.mark.parametrize(
-    "note, reason",
-    [
-        ("Hi team, no budget this year. Thanks, Anna", "no budget this year"),
-        ("Sehr geehrte Frau Müller, wir haben keinen Bedarf. Mit freundlichen Grüßen", "wir haben keinen Bedarf"),
-        ("Hallo Herr Dr. Maier-Schulz, kein Interesse.", "kein Interesse."),
-        ("Business is down. (JK 14.03.)", "Business is down."),
-        ("no budget. Thanks, Anna - JK 14.03.", "no budget"),
-        ("Hi team,\nno budget.\n-- \nSent from my iPhone", "no budget."),
-        ("zu teuer. lg", "zu teuer"),
-        ("We will look at it in a month Thanks, best", "We will look at it in a month"),
-        ("kein Interesse Danke & Gruß", "kein Interesse"),
-    ],
-)
-def test_strip_boilerplate_leaves_only_the_reason(note, reason):
-    assert strip_boilerplate(mask(clean(note))) == reason
-
-
-@pytest.mark.parametrize(
-    "note",
-    ["Thanks but no thanks", "Nein danke", "no thx", "Danke", "Cheers!", "nicht DM", "kein Budget - GF", "Decision with HQ (FD)", "Hi. No budget this year, sorry",
-     "Best fit is another vendor"],
-)
-def test_strip_boilerplate_keeps_reasons_and_notes_that_are_only_boilerplate(note):
-    assert strip_boilerplate(note) == note

@@ -978,7 +978,7 @@ def stacked(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
             report(f"{'geometric' if geometric else 'arithmetic'} average, naive Bayes weight {weight:g}", lambda title, mixed=mixed: mixed(outside[title]))
 
 
-# Frames put before the reason (German, English). The rule of ``classifier.normalize.strip_frame``
+# Frames put before the reason (German, English). The rule of ``classifier.asides.strip_frame``
 # knows the first seven (the seventh, "because", was added to it after it was measured here); the
 # greeting is dropped by ``strip_boilerplate`` (added after it was measured here); the rules do not
 # know the last three, which show where they end.
@@ -987,8 +987,8 @@ FRAMES = [("Ablehnungsgrund: ", "Reject reason: "), ("Lead abgelehnt, Grund: ", 
           ("Kunde sagt: ", "Customer said: "), ("Vom Vertrieb abgelehnt, weil ", "Rejected by sales because "),
           ("Hallo zusammen, ", "Hi team, "),
           ("Bewertung: ", "Disposition: "), ("Notiz aus dem CRM-Export: ", "From the CRM export: "), ("Was wir gehört haben: ", "What we heard: ")]
-# Endings put after the reason. ``strip_boilerplate`` knows the first three (added after they were
-# measured here); not the last two.
+# Endings put after the reason. ``strip_boilerplate`` knows the first three and ``strip_frame`` the
+# fourth (each added after it was measured here); neither knows the last.
 ENDINGS = [(" (JK 14.03.)", " (JK 14.03.)"), (" Danke & Gruß", " Thanks, best"), ("\n-- \nGesendet von meinem iPhone", "\n-- \nSent from my iPhone"),
            (" #reject", " #reject"), (" (Ticket #4471)", " (Ticket #4471)")]
 

@@ -1,0 +1,191 @@
+"""Words around the reason that name none: frames, verdicts, greetings, sign-offs, signatures, stamps.
+
+A note reaches the model as its reason alone. "Lead rejected, reason: kein Budget. Danke & Gruß
+(JK 14.03.)" and "kein Budget" are the same note to it: such words occur under every reason, yet
+the corpus's ``other`` notes are often nothing else, so they pulled weakly worded notes towards
+``other`` (README, "Frames before the reason"). Every function is a pure ``str -> str`` on a
+masked note (:func:`classifier.normalize.mask`), cheap on notes without such words; a note that
+is nothing but such words stays as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words of a frame that CRMs, workflows and reps put before the reason ("Lead rejected, reason:",
+# "Ablehnungsgrund:", "Kunde sagt:"): they name the kind of field or who spoke, never the reason.
+_FRAME_WORDS = frozenset("""
+    lead leads mql sql sal opp opportunity deal rejected rejection reject declined disqualified disqualification dq
+    lost closed unqualified reason reasons why for of the note notes comment comments remark remarks info infos
+    detail details feedback sales sdr bdr status update summary description outcome result other misc
+    abgelehnt ablehnung ablehnungsgrund absage absagegrund abgesagt disqualifiziert disqualifizierung verloren
+    verlustgrund grund gründe gruende begründung begruendung warum kommentar kommentare notiz notizen anmerkung
+    anmerkungen bemerkung bemerkungen rückmeldung rueckmeldung vertrieb vertriebs ergebnis zusammenfassung
+    beschreibung sonstiges sonstige andere des der vom von zum für fuer""".split())
+# Who spoke, only together with that they spoke: "customer" alone can be the reason (an existing customer).
+_SPEAKERS = "customer client prospect buyer contact kunde kundin interessent interessentin ansprechpartner ansprechpartnerin".split()
+_SPOKE = ("said says wrote writes replied answered quote feedback response reply sagt sagte meint meinte schreibt schrieb "
+          "antwortet antwort zitat aussage").split()
+_SPEAKER_WORDS = ["kundenfeedback", "kundenaussage", "kundenantwort", "kundenzitat", "kundenrückmeldung", "kundenrueckmeldung"]
+
+
+def _either(words) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+_FRAME_UNIT = (
+    rf"(?:(?:{_either(_SPEAKERS)})\s+(?:{_either(_SPOKE)})|(?:lt\.?|laut)\s+(?:{_either(_SPEAKERS)})|"
+    rf"nicht\s+qualifiziert|not\s+qualified|{_either(_SPEAKER_WORDS)}|{_either(_FRAME_WORDS)})\b"
+)
+# An optional stamp (date placeholder, initials) stays; the frame after it goes, up to ':' or a dash
+# ("Lead rejected, reason:") or up to a "because" ("Rejected by sales because", "abgelehnt, weil").
+_FRAME = re.compile(
+    r"(?P<stamp>(?:xx(?:date|week|quarter|year|number)\b\s*[/,:-]?\s*)?(?:[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,2}\s*[-:/]\s+)?)"
+    rf"{_FRAME_UNIT}(?:[\s,/&.()]+{_FRAME_UNIT}){{0,5}}"
+    r"(?:\s*(?::|\s[-–—>|]+)\s*|(?:\s+by\s+[\w-]+)?\s*,?\s+(?:because|since|as|due\s+to|weil|da|denn|wegen)\s+)(?=\S)",
+    re.I,
+)
+# A frame has one of these among the first four words of a note (after a stamp such as "xxdate KE -"):
+# looking that up first keeps the cost on notes without a frame near a microsecond.
+_PUNCT = ":,-.;!?()\"'/|>–—„“”‚‘’"
+_FIRST_WORDS = _FRAME_WORDS | set(_SPEAKERS) | set(_SPEAKER_WORDS) | {"lt", "laut", "nicht", "not"}
+
+# A verdict after the reason ("no budget - rejected", "#reject", "(closed lost)") names no reason either.
+_VERDICTS = frozenset("rejected rejection reject declined disqualified dq lost closed unqualified abgelehnt ablehnung abgesagt "
+                      "disqualifiziert verloren".split())
+_VERDICT_COMPANIONS = _VERDICTS | {"lead", "leads", "mql", "sql", "status", "sales", "vertrieb", "by", "vom", "von"}
+_TRAILING_FRAME = re.compile(r"(?:\s*[-–—/,;|(]|\s(?=#))[\s#]*((?:[\w]+[\s/-]*){1,4}?)\)?[.!]*\s*$")
+
+# What may follow a frame without being a reason of its own: "Feedback: none" means no answer.
+_NO_ANSWER = re.compile(r"[\W_]*(?:(?:none|no|nothing|nil|nope|keine?s?|nichts|nix|n/?a|tbd|unknown|unbekannt)[\W_]*)?", re.I)
+
+
+def _strip_verdict(text: str) -> str:
+    """``text`` without a verdict after the reason, unless the verdict is all there is."""
+    last = text[-30:].rsplit(None, 1)[-1:] if text else []
+    if not last or last[0].strip(_PUNCT + "#").lower().rpartition("-")[2].rpartition("/")[2] not in _VERDICTS:
+        return text
+    match = _TRAILING_FRAME.search(text, max(0, len(text) - 50))
+    if match is None:
+        return text
+    words = re.split(r"[\s/-]+", match[1].strip(" /-").lower())
+    if not all(word in _VERDICT_COMPANIONS for word in words) or not any(ch.isalnum() for ch in text[: match.start()]):
+        return text
+    return text[: match.start()].rstrip()
+
+
+def strip_frame(text: str) -> str:
+    """Drop a leading frame such as "Lead rejected, reason:" or "Kunde sagt:" when a reason follows it.
+
+    A frame names the field or who spoke, not the reason, and notes come with and without
+    one; without this step "Reject reason: no budget" is read as a non-reason. A stamp before
+    the frame stays. A note that is only a frame ("Lead rejected"), or a frame answered by
+    "none" ("Feedback: none", which says something), is left as it is.
+
+    >>> strip_frame("Lead rejected, reason: kein Budget")
+    'kein Budget'
+    >>> strip_frame("Vom Vertrieb abgelehnt, weil kein Budget")
+    'kein Budget'
+    >>> [strip_frame(t) for t in ["no budget #reject", "kein Bedarf - Lead abgelehnt", "went with a competitor (closed lost)"]]
+    ['no budget', 'kein Bedarf', 'went with a competitor']
+    >>> strip_frame("xxdate KE - Kunde sagt: \\"wir haben schon einen Anbieter\\"")
+    'xxdate KE - "wir haben schon einen Anbieter"'
+    >>> [strip_frame(t) for t in ["Lead rejected", "Reason: -", "Feedback: none", "Status: customer - existing account"]]
+    ['Lead rejected', 'Reason: -', 'Feedback: none', 'customer - existing account']
+    """
+    text = _strip_verdict(text)
+    if not any(word.strip(_PUNCT).lower() in _FIRST_WORDS for word in text[:60].split(None, 4)[:4]):
+        return text
+    for _ in range(3):  # "Lead rejected - Reason: ..." is two frames
+        match = _FRAME.match(text)
+        if match is None or _NO_ANSWER.fullmatch(text[match.end():]):
+            return text
+        text = match["stamp"] + text[match.end():]
+    return text
+
+
+# E-mail and CRM boilerplate around the reason. Greetings open a note; sign-offs, signatures and a
+# stamp of initials and date close it. A sign-off after "no" or "nein" stays: "no thanks" is an answer.
+_GREETING = re.compile(
+    r"(?:hi|hello|hey|dear|hallo|liebe[rs]?|guten\s+(?:tag|morgen|abend)|moin|servus|sehr\s+geehrte[rs]?)\b"
+    r"(?:\s+[\w.-]+){0,4}?\s*[,:!]\s*(?=\S)",
+    re.I,
+)
+_SIGN_OFF = re.compile(
+    r"(?:(?<=[,.;!?])|\s*(?:[,.;!?]|\s[-–—]+)|(?<![Nn]o)(?<![Nn]ein)\s)\s*(?:--\s*)?"
+    r"(?:with\s+)?(?:(?:many\s+)?thanks?(?:\s+you)?(?:\s+again)?|thx|cheers|best(?:\s+regards)?|kind\s+regards|(?:warm\s+)?regards|br|"
+    r"danke(?:\s+sch(?:ö|oe)n)?|vielen\s+dank|(?:viele|beste|liebe|freundliche)\s+gr(?:ü|ue)(?:ß|ss)e|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|gru(?:ß|ss)|gr(?:ü|ue)(?:ß|ss)e|vg|lg|mfg)"
+    r"(?:\s*(?:&|\+|and|und)\s*(?:gru(?:ß|ss)|gr(?:ü|ue)(?:ß|ss)e|regards|best))?[\s,.!]*(?:[A-ZÄÖÜ][\wäöüß.-]*(?:\s+[A-ZÄÖÜ][\wäöüß.-]*)?\s*)?$",
+    re.I,
+)
+_GREETING_WORDS = {"hi", "hello", "hey", "dear", "hallo", "liebe", "lieber", "liebes", "guten", "moin", "servus", "sehr"}
+_SIGN_OFF_WORDS = {"thanks", "thank", "you", "again", "thx", "cheers", "best", "regards", "br", "danke", "schön", "schoen", "dank",
+                   "grüße", "gruesse", "grüsse", "gruß", "gruss", "grüßen", "gruessen", "vg", "lg", "mfg"}
+_SIGNATURE = re.compile(r"\s*(?:--\s+)?(?:sent\s+from\s+my|gesendet\s+von\s+meinem|von\s+meinem\s+\w+\s+gesendet)\b.*$", re.I)
+_STAMP_BODY = r"(?:[A-Z]{2,3}\s*[,/]?\s*xxdate|xxdate\s*[,/]?\s*[A-Z]{2,3})"
+_BRACKET_STAMP = re.compile(rf"\(\s*{_STAMP_BODY}\s*\)\s*$")  # not "(FD)" alone: initials or a role
+_DASH_STAMP = re.compile(rf"[-–—/,]\s*{_STAMP_BODY}\s*$")
+
+
+def strip_boilerplate(text: str) -> str:
+    """Drop a greeting, a sign-off, a mail signature and a closing stamp of initials and date.
+
+    They name no reason, yet a note weakly worded otherwise ("Business is down. (JK 14.03.)")
+    was read as a non-reason because of them. A note that is nothing else stays as it is.
+
+    >>> strip_boilerplate("Hi team, no budget this year. Thanks, Anna")
+    'no budget this year'
+    >>> strip_boilerplate("Business is down. (JK xxdate )")
+    'Business is down.'
+    >>> [strip_boilerplate(t) for t in ["Thanks but no thanks", "Nein danke", "Danke", "nicht DM", "Decision with HQ (FD)"]]
+    ['Thanks but no thanks', 'Nein danke', 'Danke', 'nicht DM', 'Decision with HQ (FD)']
+    """
+    if not text:
+        return text
+    rest = text
+    if text[0] in "hHdDlLgGmMsS" and text[:12].split(None, 1)[0].strip(_PUNCT).lower() in _GREETING_WORDS:
+        if greeting := _GREETING.match(rest):
+            rest = rest[greeting.end():]
+    if "sent from" in (tail := rest[-60:].lower()) or "gesendet" in tail:
+        rest = _SIGNATURE.sub("", rest)
+    for _ in range(2):  # "Danke, Anna (JK xxdate)": a stamp after a sign-off, or the other way round
+        before = rest
+        if rest[-1:] == ")":
+            stamp = _BRACKET_STAMP.match(rest, max(0, rest.rfind("(")))
+        elif rest[-1:].isupper() or rest.endswith("xxdate"):
+            stamp = _DASH_STAMP.search(rest, max(0, len(rest) - 30))
+        else:
+            stamp = None
+        if stamp:
+            rest = rest[: stamp.start()].rstrip()
+        for word in rest.rsplit(None, 3)[-3:]:
+            if word.strip(_PUNCT).lower() in _SIGN_OFF_WORDS:
+                if sign_off := _SIGN_OFF.search(rest, max(0, len(rest) - 80)):
+                    rest = rest[: sign_off.start()]
+                break
+        if rest == before:
+            break
+    return rest if any(ch.isalnum() for ch in rest) else text
+
+
+_CAPS_CONTRACTION = re.compile(r"\b[A-Z]+'[A-Z]{1,2}\b")
+
+
+def lower_contractions(text: str) -> str:
+    """Lower-case contractions written in capitals, which spaCy's tokenizer does not split.
+
+    "WE DON'T NEED IT" then keeps its negation ("do not") as "We don't need it" does.
+
+    >>> lower_contractions("WE DON'T NEED IT, I'M SURE")
+    "WE don't NEED IT, i'm SURE"
+    """
+    return _CAPS_CONTRACTION.sub(lambda m: m[0].lower(), text) if "'" in text else text
+
+
+def strip_asides(text: str) -> str:
+    """``text`` as the model reads it: boilerplate and frames dropped, contractions in capitals lower-cased.
+
+    >>> strip_asides("Hi team, Lead rejected, reason: WE DON'T NEED IT. Thanks, Anna")
+    "WE don't NEED IT"
+    """
+    return lower_contractions(strip_frame(strip_boilerplate(text)))
