@@ -45,9 +45,9 @@ _FRAME = re.compile(
     r"(?:\s*(?::|\s[-–—>|]+)\s*|(?:\s+by\s+[\w-]+)?\s*,?\s+(?:because|since|as|due\s+to|weil|da|denn|wegen)\s+)(?=\S)",
     re.I,
 )
+_PUNCT = ":,-.;!?()\"'/|>–—„“”‚‘’"  # stripped off a word before it is looked up
 # A frame has one of these among the first four words of a note (after a stamp such as "xxdate KE -"):
 # looking that up first keeps the cost on notes without a frame near a microsecond.
-_PUNCT = ":,-.;!?()\"'/|>–—„“”‚‘’"
 _FIRST_WORDS = _FRAME_WORDS | set(_SPEAKERS) | set(_SPEAKER_WORDS) | {"lt", "laut", "nicht", "not"}
 
 # A verdict after the reason ("no budget - rejected", "#reject", "(closed lost)") names no reason either.
@@ -75,12 +75,13 @@ def _strip_verdict(text: str) -> str:
 
 
 def strip_frame(text: str) -> str:
-    """Drop a leading frame such as "Lead rejected, reason:" or "Kunde sagt:" when a reason follows it.
+    """Drop a leading frame such as "Lead rejected, reason:" or "Kunde sagt:", and a closing verdict such as "#reject".
 
     A frame names the field or who spoke, not the reason, and notes come with and without
     one; without this step "Reject reason: no budget" is read as a non-reason. A stamp before
     the frame stays. A note that is only a frame ("Lead rejected"), or a frame answered by
-    "none" ("Feedback: none", which says something), is left as it is.
+    "none" ("Feedback: none", which says something), is left as it is; so is a verdict with
+    other words after the separator ("Competitor - lost deal").
 
     >>> strip_frame("Lead rejected, reason: kein Budget")
     'kein Budget'
