@@ -1,9 +1,10 @@
 """The spaCy step's work, without scikit-learn: raw notes in, normalised lemma strings out.
 
 Per note: HTML/Unicode clean-up, placeholders (e-mail, phone, URL, money, dates, quarters,
-years, numbers), language detection, spaCy tokenisation of ``spacy.blank(lang)``, lookup lemmas
-from ``spacy-lookups-data``, lower case, umlaut folding, cue tokens for curated phrases and
-concept tokens from the bilingual lexicon. spaCy's tokenizer sees each distinct
+years, numbers), the words around the reason that name none dropped (:mod:`classifier.asides`:
+frames, verdicts, greetings, sign-offs, stamps), language detection, spaCy tokenisation of
+``spacy.blank(lang)``, lookup lemmas from ``spacy-lookups-data``, lower case, umlaut folding,
+cue tokens for curated phrases and concept tokens from the bilingual lexicon. spaCy's tokenizer sees each distinct
 whitespace-separated chunk once (:class:`_ChunkLemmas`), which gives the same tokens as a
 ``Doc`` per note at a fraction of the cost.
 Negations and other stop words are kept: "kein Budget" and "not a budget problem" differ.
@@ -20,10 +21,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from classifier.asides import strip_asides
 from classifier.cues import CUES
 from classifier.language import detect_language
 from classifier.lexicon import NEGATIONS, content_tokens, word_concepts
-from classifier.asides import strip_asides
 from classifier.normalize import clean, fold, mask
 
 LANGS = ("de", "en")
