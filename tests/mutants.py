@@ -340,6 +340,20 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
         ["tests/test_fast_path.py::test_fast_vectorisers_equal_sklearn_transform"],
     ),
     (
+        "asides_kept",  # frames, sign-offs and stamps reach the model again: "Reject reason: ..." pulls to `other`
+        "classifier/lemmas.py",
+        "    masked = [strip_asides(mask(clean(n)[:MAX_CHARS])) for n in distinct]\n",
+        "    masked = [mask(clean(n)[:MAX_CHARS]) for n in distinct]\n",
+        ["tests/test_model.py::test_a_frame_greeting_sign_off_or_stamp_around_the_reason_changes_no_answer"],
+    ),
+    (
+        "sign_off_after_no_dropped",  # "no thanks" loses its "thanks": an answer read as a bare "no"
+        "classifier/asides.py",
+        "|(?<![Nn]o)(?<![Nn]ein)\\s)",
+        "|\\s)",
+        ["tests/test_asides.py"],
+    ),
+    (
         "chunk_cache_ignores_language",  # one chunk cache for German and English: lemmas of the wrong table
         "classifier/lemmas.py",
         "    return _ChunkLemmas(lang)\n",
