@@ -119,6 +119,8 @@ _SIGN_OFF = re.compile(
     r"(?:\s*(?:&|\+|and|und)\s*(?:gru(?:ß|ss)|gr(?:ü|ue)(?:ß|ss)e|regards|best))?[\s,.!]*(?:[A-ZÄÖÜ][\wäöüß.-]*(?:\s+[A-ZÄÖÜ][\wäöüß.-]*)?\s*)?$",
     re.I,
 )
+# The words the two patterns above can end (sign-off) or start (greeting) with: a cheap look-up decides
+# whether a pattern runs at all, so a word added to a pattern must be added here too (tests/test_asides.py).
 _GREETING_WORDS = {"hi", "hello", "hey", "dear", "hallo", "liebe", "lieber", "liebes", "guten", "moin", "servus", "sehr"}
 _SIGN_OFF_WORDS = {"thanks", "thank", "you", "again", "thx", "cheers", "best", "regards", "br", "danke", "schön", "schoen", "dank",
                    "grüße", "gruesse", "grüsse", "gruß", "gruss", "grüßen", "gruessen", "vg", "lg", "mfg"}
