@@ -146,6 +146,7 @@ round experiments start from those notes.
 from __future__ import annotations
 
 import argparse
+import inspect
 import re
 import tempfile
 from functools import lru_cache
@@ -864,6 +865,12 @@ def _members(clf, X) -> np.ndarray:
     return np.hstack([linear_part(clf).predict_proba(X), bayes_part(clf)[0].predict_proba(X)])
 
 
+def _averaged(members: np.ndarray, k: int) -> np.ndarray:
+    """The members' probabilities (n x 2k) averaged as the shipped committee averages them."""
+    share = inspect.signature(build_pipeline).parameters["bayes_weight"].default
+    return (1 - share) * members[:, :k] + share * members[:, k:]
+
+
 def _meta_features(members: np.ndarray, langs, k: int, kind: str) -> np.ndarray:
     """Features for a second-level model on the members' probabilities: their logs (``"stack"``), or signals of
     how sure the shipped average is (``"confidence"``: top, margin, each member's top, agreement, predicted label,
@@ -873,7 +880,7 @@ def _meta_features(members: np.ndarray, langs, k: int, kind: str) -> np.ndarray:
     if kind == "stack":
         logs = np.log(np.clip(members, 1e-4, 1.0))
         return np.hstack([logs, logs * de, de])
-    average = 0.65 * svm + 0.35 * bayes
+    average = _averaged(members, k)
     top = np.sort(average, axis=1)
     label = np.eye(k)[average.argmax(1)]
     agree = (svm.argmax(1) == bayes.argmax(1)).astype(float)[:, None]
@@ -896,18 +903,15 @@ def stacked(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
     slice_ = load_corpus(UNPROMPTED_FILE)
     pipeline = build_pipeline()
     prep, rest = pipeline.named_steps["prep"], after_preprocessing(pipeline)
-    cache = Path(tempfile.gettempdir()) / "radar_stacked_members.npz"
     y, groups = corpus["label"].to_numpy(), corpus["source"].to_numpy()
-    if cache.exists() and len(np.load(cache)["members"]) == len(corpus):
-        members = np.load(cache)["members"]
-    else:
-        notes = np.asarray(prep.transform(corpus["text"].tolist()))
-        members = np.zeros((len(corpus), 22))
-        for fold, (train, held) in enumerate(GroupKFold(5).split(notes, y, groups)):
-            model = clone(rest).fit(notes[train], y[train])
-            members[held] = _members(model.named_steps["clf"], model.named_steps["features"].transform(notes[held]))
-            print(f"cross-writer fold {fold + 1}/5 done", flush=True)
-        np.savez(cache, members=members)
+    notes = np.asarray(prep.transform(corpus["text"].tolist()))
+    members = None
+    for fold, (train, held) in enumerate(GroupKFold(5).split(notes, y, groups)):
+        model = clone(rest).fit(notes[train], y[train])
+        block = _members(model.named_steps["clf"], model.named_steps["features"].transform(notes[held]))
+        members = np.zeros((len(corpus), block.shape[1])) if members is None else members
+        members[held] = block
+        print(f"cross-writer fold {fold + 1}/5 done", flush=True)
     shipped = load_model().pipeline
     classes = shipped.named_steps["clf"].classes_
     k = len(classes)
@@ -928,11 +932,11 @@ def stacked(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
 
     def shipped_average(title):
         m = outside[title]
-        average = 0.65 * m[:, :k] + 0.35 * m[:, k:]
+        average = _averaged(m, k)
         return classes[average.argmax(1)], average.max(1)
 
     report("shipped average", shipped_average)
-    average_w = 0.65 * members[:, :k] + 0.35 * members[:, k:]
+    average_w = _averaged(members, k)
     predicted_w = classes[average_w.argmax(1)]
     for on_name, on in (("all corpus notes", np.ones(len(y), bool)), ("texts written without a label", unprompted)):
         for kind in ("stack", "confidence"):
@@ -1049,7 +1053,7 @@ def frame_augment(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -
     notes = prep.transform(corpus["text"].tolist())
     for share in (0.0, 0.25, 0.5):
         chosen = np.flatnonzero(rng.random(len(corpus)) < share)
-        framed = [TRAINING_FRAMES[corpus["lang"].iat[i] if corpus["lang"].iat[i] in TRAINING_FRAMES else "en"][rng.integers(30)] + corpus["text"].iat[i] for i in chosen]
+        framed = [(lambda frames: frames[rng.integers(len(frames))])(TRAINING_FRAMES.get(corpus["lang"].iat[i], TRAINING_FRAMES["en"])) + corpus["text"].iat[i] for i in chosen]
         X = np.concatenate([notes, prep.transform(framed)]) if len(chosen) else notes
         y = np.concatenate([corpus["label"].to_numpy(), corpus["label"].to_numpy()[chosen]])
         model = clone(rest).fit(X, y)
