@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 
+from classifier.lexicon import word_concepts
+from classifier.normalize import fold
+
 # Words of a frame that CRMs, workflows and reps put before the reason ("Lead rejected, reason:",
 # "Ablehnungsgrund:", "Kunde sagt:"): they name the kind of field or who spoke, never the reason.
 _FRAME_WORDS = frozenset("""
@@ -21,7 +24,7 @@ _FRAME_WORDS = frozenset("""
     abgelehnt ablehnung ablehnungsgrund absage absagegrund abgesagt disqualifiziert disqualifizierung verloren
     verlustgrund grund gründe gruende begründung begruendung warum kommentar kommentare notiz notizen anmerkung
     anmerkungen bemerkung bemerkungen rückmeldung rueckmeldung vertrieb vertriebs ergebnis zusammenfassung
-    beschreibung sonstiges sonstige andere des der vom von zum für fuer""".split())
+    beschreibung sonstiges sonstige andere des der vom von zum für fuer xxperson""".split())
 # Who spoke, only together with that they spoke: "customer" alone can be the reason (an existing customer).
 _SPEAKERS = "customer client prospect buyer contact kunde kundin interessent interessentin ansprechpartner ansprechpartnerin".split()
 _SPOKE = ("said says wrote writes replied answered quote feedback response reply sagt sagte meint meinte schreibt schrieb "
@@ -39,9 +42,9 @@ _FRAME_UNIT = (
 )
 # An optional stamp (date placeholder, initials) stays; the frame after it goes, up to ':' or a dash
 # ("Lead rejected, reason:") or up to a "because" ("Rejected by sales because", "abgelehnt, weil").
+_STAMP = r"(?P<stamp>(?:xx(?:date|week|quarter|year|number)\b\s*[/,:-]?\s*)?(?:[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,2}\s*[-:/]\s+)?)"
 _FRAME = re.compile(
-    r"(?P<stamp>(?:xx(?:date|week|quarter|year|number)\b\s*[/,:-]?\s*)?(?:[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,2}\s*[-:/]\s+)?)"
-    rf"{_FRAME_UNIT}(?:[\s,/&.()]+{_FRAME_UNIT}){{0,5}}"
+    rf"{_STAMP}{_FRAME_UNIT}(?:[\s,/&.()]+{_FRAME_UNIT}){{0,5}}"
     r"(?:\s*(?::|\s[-–—>|]+)\s*|(?:\s+by\s+[\w-]+)?\s*,?\s+(?:because|since|as|due\s+to|weil|da|denn|wegen)\s+)(?=\S)",
     re.I,
 )
@@ -105,6 +108,53 @@ def strip_frame(text: str) -> str:
     return text
 
 
+# Who was spoken to and when, before the reason: "Spoke to Anna Brandt on xxdate,", "Telefonat mit xxperson am
+# xxdate:", "xxperson meinte gestern,". Names (``xxperson``, a capitalised word) and dates name no reason.
+_CONTACTED = ("spoke speaking talked talking chatted met meeting call called calling phone phoned rang emailed e-mailed conversation "
+              "convo discussion discussed telefonat telefoniert tel tel. telko gespräch gespraech gesprochen anruf angerufen termin "
+              "rücksprache ruecksprache erstgespräch erstgespraech").split()
+_SPEAKING = ("said says mentioned wrote explained told meinte meint sagte sagt erzählte erzaehlte erklärte erklaerte "
+             "schrieb schreibt").split()
+_PRONOUNS = "xxperson he she they er sie".split()
+_WHO_WORD = (r"(?:xxperson|(?-i:[A-ZÄÖÜ])[\w.'-]*|the|their|his|her|him|them|our|a|an|contact|prospect|dem|der|den|die|ihm|ihr|ihnen|"
+             r"einem|einer|and|und|&)")
+_WHEN = (r"(?:\s*,?\s*\(?\s*(?:on|am|vom|at|um)?\s*(?:xxdate|xxweek|today|yesterday|this\s+morning|heute(?:\s+(?:früh|morgen))?|"
+         r"gestern|vorhin)\s*\)?)?")
+_CONTACT = re.compile(
+    rf"{_STAMP}(?:(?:{_either(_CONTACTED)})(?:\s+(?:phone\s+)?call)?(?:\s+(?:to|with|w/|mit|m\.|bei))?(?P<who>(?:\s+{_WHO_WORD}){{0,4}}?)"
+    rf"|mit(?P<who2>(?:\s+{_WHO_WORD}){{1,4}}?)\s+(?:telefoniert|gesprochen)"
+    rf"|(?:{_either(_PRONOUNS)}){_WHEN}\s+(?:{_either(_SPEAKING)})(?:\s+me)?"
+    rf"|(?:according\s+to|as\s+per|per|laut|lt\.?)(?P<who3>(?:\s+{_WHO_WORD}){{1,4}}?))"
+    rf"{_WHEN}(?:\s*(?:[:,;]|\.(?=\s)|\s[-–—]+)|\s+(?:that|dass)\b)\s*(?=\S)",
+    re.I,
+)
+_CONTACT_FIRST = set(_CONTACTED) | set(_PRONOUNS) | {"mit", "according", "as", "per", "laut", "lt"}
+
+
+def strip_contact(text: str) -> str:
+    """Drop who was spoken to and when, before the reason: "Spoke to Anna Brandt on xxdate, no budget".
+
+    Only names, pronouns, titles and dates may stand between the verb and the separator: a word
+    of the concept lexicon there is part of the reason ("Telefonat mit Azubi, ..." stays).
+
+    >>> strip_contact("Spoke to Anna Brandt on xxdate , we use another vendor")
+    'we use another vendor'
+    >>> strip_contact("xxperson meinte am xxdate , kein Bedarf")
+    'kein Bedarf'
+    >>> [strip_contact(t) for t in ["Called Mr Ng, no answer", "Call back in xxquarter", "Telefonat mit Azubi, Chef entscheidet"]]
+    ['no answer', 'Call back in xxquarter', 'Telefonat mit Azubi, Chef entscheidet']
+    """
+    if not any(word.strip(_PUNCT).lower() in _CONTACT_FIRST for word in text[:60].split(None, 4)[:4]):
+        return text
+    match = _CONTACT.match(text)
+    if match is None or _NO_ANSWER.fullmatch(text[match.end():]):
+        return text
+    who = (match["who"] or match["who2"] or match["who3"] or "").split()
+    if any(word_concepts(fold(word.strip(_PUNCT).lower())) for word in who if word != "xxperson"):
+        return text
+    return match["stamp"] + text[match.end():]
+
+
 # E-mail and CRM boilerplate around the reason. Greetings open a note; sign-offs, signatures and a
 # stamp of initials and date close it. A sign-off after "no" or "nein" stays: "no thanks" is an answer.
 _GREETING = re.compile(
@@ -125,9 +175,12 @@ _GREETING_WORDS = {"hi", "hello", "hey", "dear", "hallo", "liebe", "lieber", "li
 _SIGN_OFF_WORDS = {"thanks", "thank", "you", "again", "thx", "cheers", "best", "regards", "br", "danke", "schön", "schoen", "dank",
                    "grüße", "gruesse", "grüsse", "gruß", "gruss", "grüßen", "gruessen", "vg", "lg", "mfg"}
 _SIGNATURE = re.compile(r"\s*(?:--\s+)?(?:sent\s+from\s+my|gesendet\s+von\s+meinem|von\s+meinem\s+\w+\s+gesendet)\b.*$", re.I)
-_STAMP_BODY = r"(?:[A-Z]{2,3}\s*[,/]?\s*xxdate|xxdate\s*[,/]?\s*[A-Z]{2,3})"
-_BRACKET_STAMP = re.compile(rf"\(\s*{_STAMP_BODY}\s*\)\s*$")  # not "(FD)" alone: initials or a role
-_DASH_STAMP = re.compile(rf"[-–—/,]\s*{_STAMP_BODY}\s*$")
+# A date, with or without initials, or a titled name (:func:`classifier.normalize.mask`), with or without a date.
+_STAMP_BODY = r"(?:(?:(?-i:[A-Z]{2,3})\s*[,/]?\s*)?xxdate(?:\s*[,/]?\s*(?-i:[A-Z]{2,3}))?|xxperson(?:\s*[,/]?\s*xxdate)?)"
+# A contact or "as of" may name the date: "(call xxdate)", ", Stand xxdate".
+_STAMP_WORDS = rf"(?:(?:{_either(_CONTACTED)}|as\s+of|stand(?:\s+vom)?|updated|aktualisiert)\s*:?\s*)?"
+_BRACKET_STAMP = re.compile(rf"\(\s*{_STAMP_WORDS}{_STAMP_BODY}\s*\)\s*$", re.I)  # not "(FD)" alone: initials may be a role
+_DASH_STAMP = re.compile(rf"[-–—/,]+\s*{_STAMP_WORDS}{_STAMP_BODY}\s*$", re.I)
 
 
 def strip_boilerplate(text: str) -> str:
@@ -155,7 +208,7 @@ def strip_boilerplate(text: str) -> str:
         before = rest
         if rest[-1:] == ")":
             stamp = _BRACKET_STAMP.match(rest, max(0, rest.rfind("(")))
-        elif rest[-1:].isupper() or rest.endswith("xxdate"):
+        elif rest[-1:].isupper() or rest.endswith(("xxdate", "xxperson")):
             stamp = _DASH_STAMP.search(rest, max(0, len(rest) - 30))
         else:
             stamp = None
@@ -191,4 +244,4 @@ def strip_asides(text: str) -> str:
     >>> strip_asides("Hi team, Lead rejected, reason: WE DON'T NEED IT. Thanks, Anna")
     "WE don't NEED IT"
     """
-    return lower_contractions(strip_frame(strip_boilerplate(text)))
+    return lower_contractions(strip_contact(strip_frame(strip_boilerplate(text))))

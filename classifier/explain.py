@@ -30,6 +30,7 @@ PLACEHOLDERS = {
     "xxfyear": ("fiscal year", "Geschäftsjahr"),
     "xxyear": ("year", "Jahr"),
     "xxnum": ("number", "Zahl"),
+    "xxperson": ("person", "Person"),
 }
 CONCEPT_PREFIX = {
     "en": {"about": "idea: ", "negated": "negated idea: "},

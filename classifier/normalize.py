@@ -41,6 +41,8 @@ _PLACEHOLDERS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})\b"), " xxdate "),
     (re.compile(r"(?<![\w.])\d{1,2}\.\d{1,2}\.(?!\d)"), " xxdate "),
     (re.compile(r"\b(?:0?[1-9]|1[0-2])[./-](?:19|20)\d{2}\b"), " xxdate "),
+    # Day and month with a slash, either order ("12/03", "3/14"); not "24/7" (round the clock).
+    (re.compile(r"(?<![\d/.])(?!24/7\b)(?:(?:[12]?\d|3[01])/(?:0?[1-9]|1[0-2])|(?:0?[1-9]|1[0-2])/(?:[12]\d|3[01]))(?![\d/]|\.\d)"), " xxdate "),
     (re.compile(r"\b(?:q[1-4]|[1-4]\.?\s?quartal|h[12])(?:[/ ']?(?:20)?\d{2})?\b", re.I), " xxquarter "),
     (re.compile(r"\b(?:kw|cw|wk)\s?\d{1,2}\b", re.I), " xxweek "),
     (re.compile(r"\b(?:fy|gj)\s?'?(?:20)?\d{2}\b", re.I), " xxfyear "),
@@ -119,16 +121,42 @@ def _placeholder(match: re.Match) -> str:
     return _PLACEHOLDERS[int(match.lastgroup[1:])][1]
 
 
+# A person named with a title: "Hr. Maier", "Frau Dr. Kessler", "Mr J. Smith". Case matters: "HR" is a department.
+_PERSON = re.compile(
+    r"(?<![\w.-])(?P<title>Herrn?|Hrn?\.?|Frau|Fr\.|Mrs?\.?|Ms\.?|Dr\.|Prof\.)(?:\s+(?:Dr|Prof)\.)*(?:\s+[A-ZÄÖÜ]\.)?"
+    r"\s+(?P<name>[A-ZÄÖÜ][^\W\d_]*(?:[-'][A-ZÄÖÜ]?[^\W\d_]+)*)\b"
+)
+_TITLE_PARTS = ("Herr", "Hr", "Frau", "Fr.", "Mr", "Ms", "Dr.", "Prof.")  # one of these is in every match of _PERSON
+# "meine Frau Bescheid geben", "die Frau Geschäftsführerin": after these words "Frau" is no title.
+_NOT_TITLE_AFTER = frozenset("meine meiner meinem seine seiner seinem ihre ihrer ihrem unsere unserer die der eine einer "
+                             "jede jeder junge alte".split())
+
+
+def _person(match: re.Match[str]) -> str:
+    from classifier.lexicon import word_concepts
+
+    if match["title"] == "Frau" and match.string[max(0, match.start() - 12): match.start()].split()[-1:] in (
+            [w] for w in _NOT_TITLE_AFTER):
+        return match[0]
+    if match["title"] in ("Frau", "Herr", "Herrn") and word_concepts(fold(match["name"].lower())):  # "Frau Geschäftsführerin"
+        return match[0]
+    return " xxperson "
+
+
 def mask(text: str) -> str:
-    """Replace e-mails, URLs, money, phone numbers, dates, quarters, years and numbers with placeholders.
+    """Replace e-mails, URLs, money, phone numbers, dates, quarters, years, numbers and titled names with placeholders.
 
     >>> mask("call back Q3 2027, budget 5k EUR, jk@acme.de")
     'call back xxquarter , budget xxmoney , xxemail'
+    >>> mask("Hr. Dr. Maier meinte am 12/03, muss meine Frau Fragen")
+    'xxperson meinte am xxdate , muss meine Frau Fragen'
     """
     if "@" in text or "www." in (low := text.lower()) or "http" in low:
         text = _ADDRESSES.sub(_placeholder, text)
     if _MAYBE_NUMBER.search(text):
         text = (_NUMBERS if _LETTER_DIGIT.search(text) else _NUMBERS_AT_DIGITS).sub(_placeholder, text)
+    if any(part in text for part in _TITLE_PARTS):
+        text = _PERSON.sub(_person, text)
     return " ".join(text.split())
 
 

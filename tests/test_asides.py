@@ -2,7 +2,7 @@
 
 import pytest
 
-from classifier.asides import strip_boilerplate, strip_frame
+from classifier.asides import strip_asides, strip_boilerplate, strip_contact, strip_frame
 from classifier.normalize import clean, mask
 
 
@@ -62,3 +62,50 @@ def test_strip_boilerplate_leaves_only_the_reason(note, reason):
 )
 def test_strip_boilerplate_keeps_reasons_and_notes_that_are_only_boilerplate(note):
     assert strip_boilerplate(note) == note
+
+
+@pytest.mark.parametrize(
+    "note, reason",
+    [
+        ("Spoke to Anna Brandt on 12/03, we use another vendor", "we use another vendor"),
+        ("Call with Mr. Keller (14.3.): no budget", "no budget"),
+        ("Talked with Tom Fischer yesterday - no need", "no need"),
+        ("Telefonat mit Hr. Keller am 14.3.: kein Bedarf", "kein Bedarf"),
+        ("Frau Brandt meinte am 12.03., kein Bedarf", "kein Bedarf"),
+        ("Mit Hr. Maier gesprochen: kein Budget", "kein Budget"),
+        ("Hr. Keller: kein Bedarf", "kein Bedarf"),
+        ("According to Mr. Lindqvist, no need", "no need"),
+        ("He said that they have no budget", "they have no budget"),
+        ("xxdate KE - Spoke to Anna today: no budget", "xxdate KE - no budget"),
+    ],
+)
+def test_who_was_spoken_to_and_when_is_dropped(note, reason):
+    assert strip_asides(mask(clean(note))) == reason
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Call back in Q3", "Called twice, no answer", "Telefonat mit Azubi, Chef entscheidet", "Spoke to the CEO, he said no budget",
+     "Meeting no-show, danach Funkstille", "Gespräch gut, Bedarf da", "Talked to procurement: tied to a contract", "Spoke to them",
+     "Called: none", "Laut GF, kein Bedarf"],
+)
+def test_contacts_that_carry_the_reason_or_are_all_there_is_stay(note):
+    masked = mask(clean(note))
+    assert strip_contact(masked) == masked
+
+
+@pytest.mark.parametrize(
+    "note, reason",
+    [("kein Bedarf - 14.3.2026", "kein Bedarf"), ("no need (call 14.03.)", "no need"), ("no need, as of 11/3", "no need"),
+     ("kein Bedarf, Stand 3.11.", "kein Bedarf"), ("zu teuer (tel. 21.05., MB)", "zu teuer"), ("no need -- Mr. Brandt", "no need"),
+     ("kein Bedarf / Fr. Sommer, 2.12.", "kein Bedarf")],
+)
+def test_a_closing_date_or_name_is_dropped(note, reason):
+    assert strip_boilerplate(mask(clean(note))) == reason
+
+
+@pytest.mark.parametrize("note", ["Urlaub - bis 14.3.", "kein Bedarf (bis 14.3.)", "no budget (jk 14.03.)", "14.3.2026", "Mr. Brandt",
+                                  "Entscheidet Hr. Maier"])
+def test_a_date_that_says_something_stays(note):
+    masked = mask(clean(note))
+    assert strip_boilerplate(masked) == masked

@@ -107,3 +107,14 @@ def test_a_frame_greeting_sign_off_or_stamp_around_the_reason_changes_no_answer(
     plain, with_frame = classify_notes(notes, seed_model), classify_notes(framed, seed_model)
     assert with_frame["reason"].tolist() == plain["reason"].tolist()
     assert with_frame["confidence"].tolist() == plain["confidence"].tolist()
+
+
+def test_who_was_spoken_to_and_when_changes_no_answer(seed_model, seed_frame):
+    from classifier import classify_notes
+
+    notes = seed_frame["text"].tolist()[:60]
+    framed = [("Spoke to Anna Brandt on 12/03, " if i % 2 else "Telefonat mit Hr. Keller am 14.3.: ") + note + (" - 14.3.2026" if i % 3 else "")
+              for i, note in enumerate(notes)]
+    plain, with_contact = classify_notes(notes, seed_model), classify_notes(framed, seed_model)
+    assert with_contact["reason"].tolist() == plain["reason"].tolist()
+    assert with_contact["confidence"].tolist() == plain["confidence"].tolist()

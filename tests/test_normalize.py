@@ -25,12 +25,32 @@ from classifier.normalize import clean, fold, html_to_text, is_empty_note, mask,
         ("nächstes FY27", "xxfyear"),
         ("Thema erst 2027", "xxyear"),
         ("in KW12 melden", "xxweek"),
+        ("spoke on 12/03", "xxdate"),
+        ("call 3/14", "xxdate"),
     ],
 )
 def test_mask_replaces_personal_and_time_details(text, placeholder):
     masked = mask(clean(text))
     assert placeholder in masked.split()
     assert not any(ch.isdigit() for ch in masked.replace(placeholder, ""))
+
+
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("Verweis auf Hr. Dr. Schuler (techn. GF)", "Verweis auf xxperson (techn. GF)"),
+        ("Frau Yilmaz ist erst ab KW14 da", "xxperson ist erst ab xxweek da"),
+        ("FD is Mr Clarke - will need him", "FD is xxperson - will need him"),
+        ("Mr J. O'Brien said no", "xxperson said no"),
+        ("Herrn Müller-Lüdenscheidt fragen", "xxperson fragen"),
+        ("muss meine Frau Fragen", "muss meine Frau Fragen"),
+        ("Frau Geschäftsführerin entscheidet", "Frau Geschäftsführerin entscheidet"),
+        ("HR Manager only", "HR Manager only"),
+        ("need 24/7 support", "need xxnum / xxnum support"),
+    ],
+)
+def test_mask_replaces_titled_names_not_roles_or_spouses(text, masked):
+    assert mask(clean(text)) == masked
 
 
 def test_mask_keeps_the_words_around_placeholders():
