@@ -347,6 +347,20 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
         ["tests/test_model.py::test_a_frame_greeting_sign_off_or_stamp_around_the_reason_changes_no_answer"],
     ),
     (
+        "contacts_kept",  # "Spoke to Anna Brandt on 12/03," reaches the model: contact words pull weak notes to `other`
+        "classifier/asides.py",
+        "    return lower_contractions(strip_contact(strip_frame(strip_boilerplate(text))))",
+        "    return lower_contractions(strip_frame(strip_boilerplate(text)))",
+        ["tests/test_model.py::test_who_was_spoken_to_and_when_changes_no_answer"],
+    ),
+    (
+        "names_kept",  # "Frau Brandt" stays a word: the spouse concept fires and names sway the answer
+        "classifier/normalize.py",
+        "        text = _PERSON.sub(_person, text)",
+        "        pass",
+        ["tests/test_normalize.py"],
+    ),
+    (
         "sign_off_after_no_dropped",  # "no thanks" loses its "thanks": an answer read as a bare "no"
         "classifier/asides.py",
         "|(?<![Nn]o)(?<![Nn]ein)\\s)",
