@@ -126,21 +126,21 @@ _PERSON = re.compile(
     r"(?<![\w.-])(?P<title>Herrn?|Hrn?\.?|Frau|Fr\.|Mrs?\.?|Ms\.?|Dr\.|Prof\.)(?:\s+(?:Dr|Prof)\.)*(?:\s+[A-ZÄÖÜ]\.)?"
     r"\s+(?P<name>[A-ZÄÖÜ][^\W\d_]*(?:[-'][A-ZÄÖÜ]?[^\W\d_]+)*)\b"
 )
-_TITLE_PARTS = ("Herr", "Hr", "Frau", "Fr.", "Mr", "Ms", "Dr.", "Prof.")  # one of these is in every match of _PERSON
+_TITLE_GATE = re.compile(r"H(?:err|r)|Frau|Fr\.|M[rs]|Dr\.|Prof\.")  # cheap: one of these is in every match of _PERSON
 # "meine Frau Bescheid geben", "die Frau Geschäftsführerin": after these words "Frau" is no title.
 _NOT_TITLE_AFTER = frozenset("meine meiner meinem seine seiner seinem ihre ihrer ihrem unsere unserer die der eine einer "
                              "jede jeder junge alte".split())
 
 
 def _person(match: re.Match[str]) -> str:
-    from classifier.lexicon import word_concepts
+    if match["title"] not in ("Frau", "Herr", "Herrn"):  # an abbreviated title is always one
+        return " xxperson "
+    before = match.string[max(0, match.start() - 12): match.start()].split()
+    if before and before[-1] in _NOT_TITLE_AFTER:
+        return match[0]
+    from classifier.lexicon import word_concepts  # here: reading an export needs no lexicon
 
-    if match["title"] == "Frau" and match.string[max(0, match.start() - 12): match.start()].split()[-1:] in (
-            [w] for w in _NOT_TITLE_AFTER):
-        return match[0]
-    if match["title"] in ("Frau", "Herr", "Herrn") and word_concepts(fold(match["name"].lower())):  # "Frau Geschäftsführerin"
-        return match[0]
-    return " xxperson "
+    return match[0] if word_concepts(fold(match["name"].lower())) else " xxperson "  # "Frau Geschäftsführerin": a role
 
 
 def mask(text: str) -> str:
@@ -155,7 +155,7 @@ def mask(text: str) -> str:
         text = _ADDRESSES.sub(_placeholder, text)
     if _MAYBE_NUMBER.search(text):
         text = (_NUMBERS if _LETTER_DIGIT.search(text) else _NUMBERS_AT_DIGITS).sub(_placeholder, text)
-    if any(part in text for part in _TITLE_PARTS):
+    if _TITLE_GATE.search(text):
         text = _PERSON.sub(_person, text)
     return " ".join(text.split())
 
