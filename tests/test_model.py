@@ -98,23 +98,17 @@ def test_cached_predictions_equal_fresh_ones_and_the_cache_stays_bounded(seed_mo
     assert mixed[1].tolist() == fresh[1][::-1].tolist() + fresh[1][:5].tolist()
 
 
-def test_a_frame_greeting_sign_off_or_stamp_around_the_reason_changes_no_answer(seed_model, seed_frame):
-    from classifier import classify_notes
+def _framed(i: int, note: str) -> str:
+    return ("Ablehnungsgrund: " if i % 2 else "Hi team, lead rejected, reason: ") + note + (" (JK 14.03.)" if i % 3 else ". Thanks, Anna")
 
+
+def _contacted(i: int, note: str) -> str:
+    return ("Spoke to Anna Brandt on 12/03, " if i % 2 else "Telefonat mit Hr. Keller am 14.3.: ") + note + (" - 14.3.2026" if i % 3 else "")
+
+
+@pytest.mark.parametrize("wrap", [_framed, _contacted], ids=["frame_greeting_sign_off_stamp", "who_was_spoken_to_and_when"])
+def test_words_around_the_reason_change_no_answer(seed_model, seed_frame, wrap):
     notes = seed_frame["text"].tolist()[:60]
-    framed = [("Ablehnungsgrund: " if i % 2 else "Hi team, lead rejected, reason: ") + note + (" (JK 14.03.)" if i % 3 else ". Thanks, Anna")
-              for i, note in enumerate(notes)]
-    plain, with_frame = classify_notes(notes, seed_model), classify_notes(framed, seed_model)
-    assert with_frame["reason"].tolist() == plain["reason"].tolist()
-    assert with_frame["confidence"].tolist() == plain["confidence"].tolist()
-
-
-def test_who_was_spoken_to_and_when_changes_no_answer(seed_model, seed_frame):
-    from classifier import classify_notes
-
-    notes = seed_frame["text"].tolist()[:60]
-    framed = [("Spoke to Anna Brandt on 12/03, " if i % 2 else "Telefonat mit Hr. Keller am 14.3.: ") + note + (" - 14.3.2026" if i % 3 else "")
-              for i, note in enumerate(notes)]
-    plain, with_contact = classify_notes(notes, seed_model), classify_notes(framed, seed_model)
-    assert with_contact["reason"].tolist() == plain["reason"].tolist()
-    assert with_contact["confidence"].tolist() == plain["confidence"].tolist()
+    plain, wrapped = classify_notes(notes, seed_model), classify_notes([wrap(i, note) for i, note in enumerate(notes)], seed_model)
+    assert wrapped["reason"].tolist() == plain["reason"].tolist()
+    assert wrapped["confidence"].tolist() == plain["confidence"].tolist()
