@@ -135,9 +135,10 @@ _NOT_TITLE_AFTER = frozenset("meine meiner meinem seine seiner seinem ihre ihrer
 def _person(match: re.Match[str]) -> str:
     if match["title"] not in ("Frau", "Herr", "Herrn"):  # an abbreviated title is always one
         return " xxperson "
-    before = match.string[max(0, match.start() - 12): match.start()].split()
-    if before and before[-1] in _NOT_TITLE_AFTER:
-        return match[0]
+    if match["title"] == "Frau":  # "meine Frau" is no title; "der Herr Maier" is one
+        before = match.string[max(0, match.start() - 12): match.start()].split()
+        if before and before[-1] in _NOT_TITLE_AFTER:
+            return match[0]
     from classifier.lexicon import word_concepts  # here: reading an export needs no lexicon
 
     return match[0] if word_concepts(fold(match["name"].lower())) else " xxperson "  # "Frau Geschäftsführerin": a role

@@ -44,6 +44,7 @@ def test_mask_replaces_personal_and_time_details(text, placeholder):
         ("Mr J. O'Brien said no", "xxperson said no"),
         ("Herrn Müller-Lüdenscheidt fragen", "xxperson fragen"),
         ("muss meine Frau Fragen", "muss meine Frau Fragen"),
+        ("der Herr Maier entscheidet", "der xxperson entscheidet"),
         ("Frau Geschäftsführerin entscheidet", "Frau Geschäftsführerin entscheidet"),
         ("HR Manager only", "HR Manager only"),
         ("need 24/7 support", "need xxnum / xxnum support"),
