@@ -1,4 +1,4 @@
-"""Words around the reason that name none: frames, verdicts, greetings, sign-offs, signatures, stamps.
+"""Words around the reason that name none: frames, contacts, verdicts, greetings, sign-offs, signatures, stamps, emoji.
 
 A note reaches the model as its reason alone. "Lead rejected, reason: kein Budget. Danke & Gruß
 (JK 14.03.)" and "kein Budget" are the same note to it: such words occur under every reason, yet
@@ -224,6 +224,25 @@ def strip_boilerplate(text: str) -> str:
     return rest if any(ch.isalnum() for ch in rest) else text
 
 
+# Emoji and pictographs (with their joiners, variation selectors and skin tones): a mood, not a reason.
+_PICTOGRAPHS = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u200D\uFE0F]+")
+
+
+def drop_pictographs(text: str) -> str:
+    """Drop emoji and pictographs, unless the note is nothing else.
+
+    "no budget 🤦‍♂️" and "no budget" are the same note; the corpus has a few emoji under every
+    reason, and one after every real phrase changed 3-11% of the answers.
+
+    >>> [drop_pictographs(t) for t in ["kein Bedarf 🙄", "❌ no budget ✅", "👎", "Müller, kein Bedarf"]]
+    ['kein Bedarf', 'no budget', '👎', 'Müller, kein Bedarf']
+    """
+    if text.isascii() or not _PICTOGRAPHS.search(text):
+        return text
+    rest = " ".join(_PICTOGRAPHS.sub(" ", text).split())
+    return rest if any(ch.isalnum() for ch in rest) else text
+
+
 _CAPS_CONTRACTION = re.compile(r"\b[A-Z]+'[A-Z]{1,2}\b")
 
 
@@ -239,9 +258,9 @@ def lower_contractions(text: str) -> str:
 
 
 def strip_asides(text: str) -> str:
-    """``text`` as the model reads it: boilerplate and frames dropped, contractions in capitals lower-cased.
+    """``text`` as the model reads it: pictographs, boilerplate, frames and contacts dropped, contractions in capitals lower-cased.
 
     >>> strip_asides("Hi team, Lead rejected, reason: WE DON'T NEED IT. Thanks, Anna")
     "WE don't NEED IT"
     """
-    return lower_contractions(strip_contact(strip_frame(strip_boilerplate(text))))
+    return lower_contractions(strip_contact(strip_frame(strip_boilerplate(drop_pictographs(text)))))

@@ -354,6 +354,13 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
         ["tests/test_model.py::test_words_around_the_reason_change_no_answer"],
     ),
     (
+        "pictographs_kept",  # "no budget 🤦‍♂️": an emoji sways a weakly worded note
+        "classifier/asides.py",
+        "strip_boilerplate(drop_pictographs(text))",
+        "strip_boilerplate(text)",
+        ["tests/test_model.py::test_words_around_the_reason_change_no_answer"],
+    ),
+    (
         "names_kept",  # "Frau Brandt" stays a word: the spouse concept fires and names sway the answer
         "classifier/normalize.py",
         "        text = _PERSON.sub(_person, text)",

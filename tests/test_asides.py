@@ -2,7 +2,7 @@
 
 import pytest
 
-from classifier.asides import strip_asides, strip_boilerplate, strip_contact, strip_frame
+from classifier.asides import drop_pictographs, strip_asides, strip_boilerplate, strip_contact, strip_frame
 from classifier.normalize import clean, mask
 
 
@@ -109,3 +109,12 @@ def test_a_closing_date_or_name_is_dropped(note, reason):
 def test_a_date_that_says_something_stays(note):
     masked = mask(clean(note))
     assert strip_boilerplate(masked) == masked
+
+
+@pytest.mark.parametrize(
+    "note, reason",
+    [("kein Bedarf 🙄", "kein Bedarf"), ("no budget 🤦‍♂️", "no budget"), ("❌ zu teuer ✅", "zu teuer"), ("Went with abas 😞 sadly", "Went with abas sadly"),
+     ("👎", "👎"), ("Müller: kein Bedarf – 5 €", "Müller: kein Bedarf – 5 €")],
+)
+def test_emoji_are_dropped_unless_they_are_all_there_is(note, reason):
+    assert drop_pictographs(note) == reason

@@ -106,7 +106,11 @@ def _contacted(i: int, note: str) -> str:
     return ("Spoke to Anna Brandt on 12/03, " if i % 2 else "Telefonat mit Hr. Keller am 14.3.: ") + note + (" - 14.3.2026" if i % 3 else "")
 
 
-@pytest.mark.parametrize("wrap", [_framed, _contacted], ids=["frame_greeting_sign_off_stamp", "who_was_spoken_to_and_when"])
+def _with_emoji(i: int, note: str) -> str:
+    return ("👍 " if i % 2 else "") + note + (" 🤦‍♂️" if i % 3 else " 🙄")
+
+
+@pytest.mark.parametrize("wrap", [_framed, _contacted, _with_emoji], ids=["frame_greeting_sign_off_stamp", "who_was_spoken_to_and_when", "emoji"])
 def test_words_around_the_reason_change_no_answer(seed_model, seed_frame, wrap):
     notes = seed_frame["text"].tolist()[:60]
     plain, wrapped = classify_notes(notes, seed_model), classify_notes([wrap(i, note) for i, note in enumerate(notes)], seed_model)

@@ -1013,7 +1013,8 @@ CONTACT_FRAMES = [("Hr. Keller: ", "Mr. Keller: "), ("Frau Brandt meinte am 12.0
 ENDINGS = [(" (JK 14.03.)", " (JK 14.03.)"), (" Danke & Gruß", " Thanks, best"), ("\n-- \nGesendet von meinem iPhone", "\n-- \nSent from my iPhone"),
            (" #reject", " #reject"), (" (Ticket #4471)", " (Ticket #4471)"), (" - 14.3.2026", " - 14.3.2026"),
            (" (Anruf 14.03.)", " (call 14.03.)"), (", Stand 3.11.", ", as of 11/3"), (" -- Hr. Brandt", " -- Mr. Brandt"),
-           (" (tel. 21.05., MB)", " (phoned 05/21, MB)"), (" / Fr. Sommer", " / Ms. Haddad"), (" - Stand: 02.12.", " - last update 12/02")]
+           (" (tel. 21.05., MB)", " (phoned 05/21, MB)"), (" / Fr. Sommer", " / Ms. Haddad"), (" - Stand: 02.12.", " - last update 12/02"),
+           (" 🙄", " 🙄"), (" 🤦\u200d♂️", " 🤦\u200d♂️"), (" 👍", " 👍")]  # emoji: dropped by ``drop_pictographs`` since it was measured here
 
 
 def with_typos(text: str, share: float, seed: int) -> str:
