@@ -87,7 +87,10 @@ def test_who_was_spoken_to_and_when_is_dropped(note, reason):
     "note",
     ["Call back in Q3", "Called twice, no answer", "Telefonat mit Azubi, Chef entscheidet", "Spoke to the CEO, he said no budget",
      "Meeting no-show, danach Funkstille", "Gespräch gut, Bedarf da", "Talked to procurement: tied to a contract", "Spoke to them",
-     "Called: none", "Laut GF, kein Bedarf"],
+     "Called: none", "Laut GF, kein Bedarf", "Bis 14.3.: kein Budget", "Meeting with Mr. Keller about the budget: frozen",
+     "Voicemail 14.3. - no callback", "Kein Kontakt seit 14.3.: Lead tot", "Hr. Keller (IT-Leiter): kein Bedarf", "12.03. LK - kein Budget",
+     "Bot-Eintrag, Firma 'xxx' (Hr. Keller) - bitte prüfen", "Nach dem 14.3.: kein Budget", "Vor dem 14.3. - keine Entscheidung",
+     "Hr. Keller ist 'im Meeting' - zum fünften Mal"],
 )
 def test_contacts_that_carry_the_reason_or_are_all_there_is_stay(note):
     masked = mask(clean(note))

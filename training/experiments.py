@@ -998,6 +998,9 @@ FRAMES = [("Ablehnungsgrund: ", "Reject reason: "), ("Lead abgelehnt, Grund: ", 
 # "according to", "(call <date>)", "as of <date>", "-- <name>"); the last three of each were written
 # after that and are in no rule, except the closing name, taught after the retrained model had learned
 # names as a sign of ``not_decision_maker`` (" / Ms. Haddad" changed 7% of the real phrases' answers).
+# The last three frames and endings were written after that, for a general lead-in rule (a short clause
+# before a colon or dash that names a person or a date in small words only), which was not shipped
+# (README, "Names, contacts and dates").
 CONTACT_FRAMES = [("Hr. Keller: ", "Mr. Keller: "), ("Frau Brandt meinte am 12.03., ", "Spoke to Anna Brandt on 12/03, "),
                   ("Telefonat mit Hr. Keller am 14.3.: ", "Call with Mr. Keller (14.3.): "),
                   ("Gespräch mit Fr. Dr. Lang heute: ", "Talked with Tom Fischer yesterday - "),
@@ -1007,14 +1010,19 @@ CONTACT_FRAMES = [("Hr. Keller: ", "Mr. Keller: "), ("Frau Brandt meinte am 12.0
                   ("Hab heute mit Jana Wolff gesprochen - ", "Caught Priya Nair on the phone 2/9 - "),
                   ("Frau Schulte hat heute zurückgerufen: ", "Got a callback from Mr. Osei today: "),
                   ("Notiz nach Telefonat (Hr. Brenner, 8.4.): ", "Notes from call w/ Liam O'Connor 4/8: "),
-                  ("Im Gespräch am 21.5. sagte Hr. Adler, ", "In our 5/21 call, Ms. Chen said ")]
+                  ("Im Gespräch am 21.5. sagte Hr. Adler, ", "In our 5/21 call, Ms. Chen said "),
+                  ("Kurz mit Fr. Albers telefoniert (9.10.): ", "Quick sync with Mr. Dubois on 10/9: "),
+                  ("Protokoll Termin 7.11. mit Hrn. Vogt: ", "Recap of 11/7 meeting with Dr. Patel: "),
+                  ("Ergebnis Anruf Hr. Krüger, 4.12.: ", "Per Zoom with Ms. Ito (12/4): ")]
 # Endings put after the reason. ``strip_boilerplate`` knows the first three and ``strip_frame`` the
 # fourth (each added after it was measured here); neither knows the fifth. For the rest see CONTACT_FRAMES.
 ENDINGS = [(" (JK 14.03.)", " (JK 14.03.)"), (" Danke & Gruß", " Thanks, best"), ("\n-- \nGesendet von meinem iPhone", "\n-- \nSent from my iPhone"),
            (" #reject", " #reject"), (" (Ticket #4471)", " (Ticket #4471)"), (" - 14.3.2026", " - 14.3.2026"),
            (" (Anruf 14.03.)", " (call 14.03.)"), (", Stand 3.11.", ", as of 11/3"), (" -- Hr. Brandt", " -- Mr. Brandt"),
            (" (tel. 21.05., MB)", " (phoned 05/21, MB)"), (" / Fr. Sommer", " / Ms. Haddad"), (" - Stand: 02.12.", " - last update 12/02"),
-           (" 🙄", " 🙄"), (" 🤦\u200d♂️", " 🤦\u200d♂️"), (" 👍", " 👍")]  # emoji: dropped by ``drop_pictographs`` since it was measured here
+           (" 🙄", " 🙄"), (" 🤦\u200d♂️", " 🤦\u200d♂️"), (" 👍", " 👍"),  # emoji: dropped by ``drop_pictographs`` since it was measured here
+           (" [Fr. Albers, 9.10.]", " [Mr. Dubois, 10/9]"), (" — Rückmeldung Hr. Vogt 7.11.", " — feedback from Dr. Patel 11/7"),
+           (" (Quelle: Telefonat 3.3.)", " (source: call 3/3)")]
 
 
 def with_typos(text: str, share: float, seed: int) -> str:
