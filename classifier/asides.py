@@ -50,7 +50,7 @@ _FRAME = re.compile(
 )
 _PUNCT = ":,-.;!?()\"'/|>–—„“”‚‘’"  # stripped off a word before it is looked up
 # A frame has one of these among the first four words of a note (after a stamp such as "xxdate KE -"):
-# looking that up first keeps the cost on notes without a frame near a microsecond.
+# looking that up first (:func:`_opens_with`) keeps the cost on notes without a frame near a microsecond.
 _FIRST_WORDS = _FRAME_WORDS | set(_SPEAKERS) | set(_SPEAKER_WORDS) | {"lt", "laut", "nicht", "not"}
 
 # A verdict after the reason ("no budget - rejected", "#reject", "(closed lost)") names no reason either.
@@ -61,6 +61,11 @@ _TRAILING_FRAME = re.compile(r"(?:\s*[-–—/,;|(]|\s(?=#))[\s#]*((?:[\w]+[\s/-
 
 # What may follow a frame without being a reason of its own: "Feedback: none" means no answer.
 _NO_ANSWER = re.compile(r"[\W_]*(?:(?:none|no|nothing|nil|nope|keine?s?|nichts|nix|n/?a|tbd|unknown|unbekannt)[\W_]*)?", re.I)
+
+
+def _opens_with(text: str, words) -> bool:
+    """Whether one of the first four words of ``text`` is in ``words``: a cheap gate before a rule's regex runs."""
+    return any(word.strip(_PUNCT).lower() in words for word in text[:60].split(None, 4)[:4])
 
 
 def _strip_verdict(text: str) -> str:
@@ -98,7 +103,7 @@ def strip_frame(text: str) -> str:
     ['Lead rejected', 'Reason: -', 'Feedback: none', 'customer - existing account']
     """
     text = _strip_verdict(text)
-    if not any(word.strip(_PUNCT).lower() in _FIRST_WORDS for word in text[:60].split(None, 4)[:4]):
+    if not _opens_with(text, _FIRST_WORDS):
         return text
     for _ in range(3):  # "Lead rejected - Reason: ..." is two frames
         match = _FRAME.match(text)
@@ -144,7 +149,7 @@ def strip_contact(text: str) -> str:
     >>> [strip_contact(t) for t in ["Called Mr Ng, no answer", "Call back in xxquarter", "Telefonat mit Azubi, Chef entscheidet"]]
     ['no answer', 'Call back in xxquarter', 'Telefonat mit Azubi, Chef entscheidet']
     """
-    if not any(word.strip(_PUNCT).lower() in _CONTACT_FIRST for word in text[:60].split(None, 4)[:4]):
+    if not _opens_with(text, _CONTACT_FIRST):
         return text
     match = _CONTACT.match(text)
     if match is None or _NO_ANSWER.fullmatch(text[match.end():]):
