@@ -118,6 +118,7 @@ def strip_frame(text: str) -> str:
 _CONTACTED = ("spoke speaking talked talking chatted met meeting call called calling phone phoned rang emailed e-mailed conversation "
               "convo discussion discussed telefonat telefoniert tel tel. telko gespräch gespraech gesprochen anruf angerufen termin "
               "rücksprache ruecksprache erstgespräch erstgespraech").split()
+# Not _SPOKE: after a pronoun, "answered" or "replied" is news ("She answered, said ..." : someone picked up).
 _SPEAKING = ("said says mentioned wrote explained told meinte meint sagte sagt erzählte erzaehlte erklärte erklaerte "
              "schrieb schreibt").split()
 _PRONOUNS = "xxperson he she they er sie".split()
