@@ -24,7 +24,7 @@ from pathlib import Path
 from classifier.asides import strip_asides
 from classifier.cues import CUES
 from classifier.language import detect_language
-from classifier.lexicon import NEGATIONS, content_tokens, word_concepts
+from classifier.lexicon import NEGATIONS, content_tokens, unowned_kin, word_concepts
 from classifier.normalize import clean, fold, mask
 
 LANGS = ("de", "en")
@@ -279,7 +279,7 @@ class _CueScanner:
                     cues.append(name)
             if negation:
                 last_negation = i
-            elif concepts:
+            elif concepts and not unowned_kin(tokens, i):
                 negated = i - last_negation <= self.scope
                 for about, under_negation in concepts:
                     found.add(about)

@@ -496,6 +496,24 @@ def _compile():
 
 _EXACT, _PREFIXES, _PREFIX_LENGTHS, _INFIXES, _INFIX_LENGTHS = _compile()
 
+KIN = frozenset("frau mann partnerin sohn vater bruder son father dad brother mother mum mom".split())
+"""Words that are family only when they are someone's: "meine Frau", "my father" are; "die Frau am
+Telefon", "junger Mann", "der Name des Mannes" are anybody. Their ``spouse`` concept needs one of
+:data:`POSSESSIVES` in the two words before them."""
+
+POSSESSIVES = frozenset("mein sich unser dein euer sein my our his her their your".split())
+"""Possessives as lemmas: spaCy's German table gives "meiner", "unser" as "sich" and "ihr",
+"seinem" as "mein"."""
+
+
+def unowned_kin(tokens: list[str], i: int) -> bool:
+    """Whether ``tokens[i]`` is a :data:`KIN` word with no possessive just before it.
+
+    >>> unowned_kin(["der", "mann", "am", "telefon"], 1), unowned_kin(["sich", "frau"], 1)
+    (True, False)
+    """
+    return tokens[i] in KIN and POSSESSIVES.isdisjoint(tokens[max(0, i - 2) : i])
+
 
 @lru_cache(maxsize=50_000)
 def word_concepts(lemma: str) -> tuple[str, ...]:
@@ -524,6 +542,8 @@ def word_concepts(lemma: str) -> tuple[str, ...]:
 def concept_tokens(tokens: list[str], scope: int = 3) -> list[str]:
     """``cue_about_<concept>`` tokens for the lemmas of a note, ``cue_negated_<concept>`` under a negation.
 
+    A :data:`KIN` word counts only when it is someone's (:func:`unowned_kin`).
+
     >>> concept_tokens(["kein", "budget", "beim", "lieferant"])
     ['cue_about_money', 'cue_about_supplier', 'cue_negated_money', 'cue_negated_supplier']
     """
@@ -532,6 +552,8 @@ def concept_tokens(tokens: list[str], scope: int = 3) -> list[str]:
     for i, token in enumerate(tokens):
         if token in NEGATIONS:
             last_negation = i
+            continue
+        if unowned_kin(tokens, i):
             continue
         for concept in word_concepts(token):
             found.add(f"cue_about_{concept}")

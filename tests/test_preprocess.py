@@ -68,6 +68,22 @@ def test_concepts_join_synonyms_across_languages_and_registers():
     assert {"cue_about_boss", "cue_about_decide"} <= boss & vorstand
 
 
+@pytest.mark.parametrize(
+    "note, family",
+    [
+        ("Muss ich erst mit meiner Frau besprechen", True),
+        ("ihr Mann ist Inhaber und entscheidet", True),
+        ("I need to ask my father first", True),
+        ("Die Frau am Empfang sagt, kein Interesse", False),
+        ("Junger Mann, wir brauchen das nicht", False),
+        ("The mother of a student filled in the form", False),
+    ],
+)
+def test_a_wife_or_father_is_family_only_when_someone_s(note, family):
+    """ "meine Frau" is a sign that someone else decides; "die Frau am Empfang" is not."""
+    assert ("cue_about_spouse" in NotePreprocessor(cues=False).transform([note])[0].split()) is family
+
+
 def test_function_words_dropped_but_negations_kept():
     tokens = NotePreprocessor(cues=False, concepts=False, function_words="drop").transform(["I'm not the one who decides"])[0].split()
     assert "not" in tokens and not {"i", "be", "the"} & set(tokens)
