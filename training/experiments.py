@@ -1014,6 +1014,16 @@ CONTACT_FRAMES = [("Hr. Keller: ", "Mr. Keller: "), ("Frau Brandt meinte am 12.0
                   ("Kurz mit Fr. Albers telefoniert (9.10.): ", "Quick sync with Mr. Dubois on 10/9: "),
                   ("Protokoll Termin 7.11. mit Hrn. Vogt: ", "Recap of 11/7 meeting with Dr. Patel: "),
                   ("Ergebnis Anruf Hr. Krüger, 4.12.: ", "Per Zoom with Ms. Ito (12/4): ")]
+# Fresh forms (2026-12-03, third session): written before a model-based check of lead-ins was tried,
+# and measured before any rule was changed with them in view.
+CONTACT_FRAMES_FRESH = [("Kurzer Austausch mit Fr. Neumann am 02.10.: ", "Brief chat with Mrs. Okafor on 10/2: "),
+                        ("Videocall 16.6. mit Jonas Reuter: ", "Video call 6/16 with Daniel Kim: "),
+                        ("Erreicht: Fr. Lorenz, Di 3.9. - ", "Reached Ms. Alvarez Tue 9/3 - "),
+                        ("Nachgefasst bei Hr. Brandl am 29.4., ", "Followed up with Mr. Novak on 4/29, "),
+                        ("Termin vor Ort bei Fr. Kaiser, 18.2.: ", "Onsite visit with Mr. Haas 2/18: "),
+                        ("Mail von Hr. Winter vom 5.5.: ", "Email from Dr. Greene dated 5/5: ")]
+ENDINGS_FRESH = [(" (Gespräch Fr. Neumann 2.10.)", " (chat w/ Mrs. Okafor 10/2)"), (" -> Info von Hr. Brandl, 29.4.", " -> info from Mr. Novak, 4/29"),
+                 (" | Kontakt: Fr. Lorenz", " | contact: Ms. Alvarez")]
 # Endings put after the reason. ``strip_boilerplate`` knows the first three and ``strip_frame`` the
 # fourth (each added after it was measured here); neither knows the fifth. For the rest see CONTACT_FRAMES.
 ENDINGS = [(" (JK 14.03.)", " (JK 14.03.)"), (" Danke & Gruß", " Thanks, best"), ("\n-- \nGesendet von meinem iPhone", "\n-- \nSent from my iPhone"),
@@ -1049,7 +1059,7 @@ def frames(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, model_di
     for title, frame in (("dev", dev), ("test", test), ("unprompted slice", load_corpus(UNPROMPTED_FILE))):
         labels = frame["label"].to_numpy()
         plain = classify_notes(frame["text"].tolist(), model)
-        rows = ([(("", ""), False)] + [(f, False) for f in FRAMES + CONTACT_FRAMES] + [(e, True) for e in ENDINGS]
+        rows = ([(("", ""), False)] + [(f, False) for f in FRAMES + CONTACT_FRAMES + CONTACT_FRAMES_FRESH] + [(e, True) for e in ENDINGS + ENDINGS_FRESH]
                 + [(("CAPS", "CAPS"), None), (("typos 10%", "typos 10%"), None), (("typos 25%", "typos 25%"), None)])
         for (de, en), after in rows:
             if en == "CAPS":  # the whole note in capitals
