@@ -50,7 +50,7 @@ _FRAME = re.compile(
 )
 _PUNCT = ":,-.;!?()\"'/|>–—„“”‚‘’"  # stripped off a word before it is looked up
 # A frame has one of these among the first four words of a note (after a stamp such as "xxdate KE -"):
-# looking that up first (:func:`_opens_with`) keeps the cost on notes without a frame near a microsecond.
+# looking that up first (:func:`_first_words`) keeps the cost on notes without a frame near a microsecond.
 _FIRST_WORDS = _FRAME_WORDS | set(_SPEAKERS) | set(_SPEAKER_WORDS) | {"lt", "laut", "nicht", "not"}
 
 # A verdict after the reason ("no budget - rejected", "#reject", "(closed lost)") names no reason either.
@@ -63,9 +63,10 @@ _TRAILING_FRAME = re.compile(r"(?:\s*[-–—/,;|(]|\s(?=#))[\s#]*((?:[\w]+[\s/-
 _NO_ANSWER = re.compile(r"[\W_]*(?:(?:none|no|nothing|nil|nope|keine?s?|nichts|nix|n/?a|tbd|unknown|unbekannt)[\W_]*)?", re.I)
 
 
-def _opens_with(text: str, words) -> bool:
-    """Whether one of the first four words of ``text`` is in ``words``: a cheap gate before a rule's regex runs."""
-    return any(word.strip(_PUNCT).lower() in words for word in text[:60].split(None, 4)[:4])
+def _first_words(text: str) -> list[str]:
+    """The first four words of ``text``, lower-cased, without punctuation: a rule's regex runs only when
+    one of them is among the words it can start with (a cheap gate)."""
+    return [word.strip(_PUNCT) for word in text[:60].lower().split(None, 4)[:4]]
 
 
 def _strip_verdict(text: str) -> str:
@@ -103,7 +104,11 @@ def strip_frame(text: str) -> str:
     ['Lead rejected', 'Reason: -', 'Feedback: none', 'customer - existing account']
     """
     text = _strip_verdict(text)
-    if not _opens_with(text, _FIRST_WORDS):
+    return _strip_leading_frame(text, _first_words(text))
+
+
+def _strip_leading_frame(text: str, first: list[str]) -> str:
+    if _FIRST_WORDS.isdisjoint(first):
         return text
     for _ in range(3):  # "Lead rejected - Reason: ..." is two frames
         match = _FRAME.match(text)
@@ -134,7 +139,7 @@ _CONTACT = re.compile(
     rf"{_WHEN}(?:\s*(?:[:,;]|\.(?=\s)|\s[-–—]+)|\s+(?:that|dass)\b)\s*(?=\S)",
     re.I,
 )
-_CONTACT_FIRST = set(_CONTACTED) | set(_PRONOUNS) | {"mit", "according", "as", "per", "laut", "lt"}
+_CONTACT_FIRST = frozenset(_CONTACTED) | set(_PRONOUNS) | {"mit", "according", "as", "per", "laut", "lt"}
 
 
 def strip_contact(text: str) -> str:
@@ -150,7 +155,11 @@ def strip_contact(text: str) -> str:
     >>> [strip_contact(t) for t in ["Called Mr Ng, no answer", "Call back in xxquarter", "Telefonat mit Azubi, Chef entscheidet"]]
     ['no answer', 'Call back in xxquarter', 'Telefonat mit Azubi, Chef entscheidet']
     """
-    if not _opens_with(text, _CONTACT_FIRST):
+    return _strip_contact(text, _first_words(text))
+
+
+def _strip_contact(text: str, first: list[str]) -> str:
+    if _CONTACT_FIRST.isdisjoint(first):
         return text
     match = _CONTACT.match(text)
     if match is None or _NO_ANSWER.fullmatch(text[match.end():]):
@@ -212,19 +221,18 @@ def strip_boilerplate(text: str) -> str:
         rest = _SIGNATURE.sub("", rest)
     for _ in range(2):  # "Danke, Anna (JK xxdate)": a stamp after a sign-off, or the other way round
         before = rest
-        if rest[-1:] == ")":
-            stamp = _BRACKET_STAMP.match(rest, max(0, rest.rfind("(")))
+        if rest[-1:] == ")":  # a stamp in brackets names a date or a person
+            opening = max(0, rest.rfind("("))
+            stamp = _BRACKET_STAMP.match(rest, opening) if "xxdate" in rest[opening:] or "xxperson" in rest[opening:] else None
         elif rest[-1:].isupper() or rest.endswith(("xxdate", "xxperson")):
             stamp = _DASH_STAMP.search(rest, max(0, len(rest) - 30))
         else:
             stamp = None
         if stamp:
             rest = rest[: stamp.start()].rstrip()
-        for word in rest.rsplit(None, 3)[-3:]:
-            if word.strip(_PUNCT).lower() in _SIGN_OFF_WORDS:
-                if sign_off := _SIGN_OFF.search(rest, max(0, len(rest) - 80)):
-                    rest = rest[: sign_off.start()]
-                break
+        if not _SIGN_OFF_WORDS.isdisjoint([word.strip(_PUNCT) for word in rest.lower().rsplit(None, 3)[-3:]]):
+            if sign_off := _SIGN_OFF.search(rest, max(0, len(rest) - 80)):
+                rest = rest[: sign_off.start()]
         if rest == before:
             break
     return rest if any(ch.isalnum() for ch in rest) else text
@@ -269,4 +277,7 @@ def strip_asides(text: str) -> str:
     >>> strip_asides("Hi team, Lead rejected, reason: WE DON'T NEED IT. Thanks, Anna")
     "WE don't NEED IT"
     """
-    return lower_contractions(strip_contact(strip_frame(strip_boilerplate(drop_pictographs(text)))))
+    text = _strip_verdict(strip_boilerplate(drop_pictographs(text)))
+    first = _first_words(text)  # once for both gates, unless the frame rule changed the start
+    framed = _strip_leading_frame(text, first)
+    return lower_contractions(_strip_contact(framed, first if framed == text else _first_words(framed)))
