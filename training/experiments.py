@@ -1024,6 +1024,15 @@ CONTACT_FRAMES_FRESH = [("Kurzer Austausch mit Fr. Neumann am 02.10.: ", "Brief 
                         ("Mail von Hr. Winter vom 5.5.: ", "Email from Dr. Greene dated 5/5: ")]
 ENDINGS_FRESH = [(" (Gespräch Fr. Neumann 2.10.)", " (chat w/ Mrs. Okafor 10/2)"), (" -> Info von Hr. Brandl, 29.4.", " -> info from Mr. Novak, 4/29"),
                  (" | Kontakt: Fr. Lorenz", " | contact: Ms. Alvarez")]
+# A second fresh set, written after the first was seen in one prototype run of the model-based lead-in
+# check and before its settings were chosen; measured once, at the end.
+CONTACT_FRAMES_FRESH2 = [("Rückmeldung nach Demo am 3.7. (Hr. Fuchs): ", "Debrief after demo on 7/3 (Mr. Walsh): "),
+                         ("Telko 22.1. mit Fr. Yildiz und Hr. Berg - ", "Teams call 1/22 with Ms. Romero and Mr. Cole - "),
+                         ("Messegespräch mit Fr. Roth, 14.9.: ", "Trade show chat with Ms. Lopez, 9/14: "),
+                         ("Nachricht von Hr. Engel (LinkedIn, 2.3.): ", "Message from Mr. Grant (LinkedIn, 3/2): "),
+                         ("Stand nach Call mit Fr. Haas am 30.6.: ", "Status after call with Mrs. Ortiz on 6/30: ")]
+ENDINGS_FRESH2 = [(" (Notiz Fr. Roth 14.9.)", " (note by Ms. Lopez 9/14)"), (" - so Hr. Engel am 2.3.", " - per Mr. Grant on 3/2"),
+                  (" [Telko 22.1.]", " [Teams call 1/22]")]
 # Endings put after the reason. ``strip_boilerplate`` knows the first three and ``strip_frame`` the
 # fourth (each added after it was measured here); neither knows the fifth. For the rest see CONTACT_FRAMES.
 ENDINGS = [(" (JK 14.03.)", " (JK 14.03.)"), (" Danke & Gruß", " Thanks, best"), ("\n-- \nGesendet von meinem iPhone", "\n-- \nSent from my iPhone"),
@@ -1059,7 +1068,7 @@ def frames(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, model_di
     for title, frame in (("dev", dev), ("test", test), ("unprompted slice", load_corpus(UNPROMPTED_FILE))):
         labels = frame["label"].to_numpy()
         plain = classify_notes(frame["text"].tolist(), model)
-        rows = ([(("", ""), False)] + [(f, False) for f in FRAMES + CONTACT_FRAMES + CONTACT_FRAMES_FRESH] + [(e, True) for e in ENDINGS + ENDINGS_FRESH]
+        rows = ([(("", ""), False)] + [(f, False) for f in FRAMES + CONTACT_FRAMES + CONTACT_FRAMES_FRESH + CONTACT_FRAMES_FRESH2] + [(e, True) for e in ENDINGS + ENDINGS_FRESH + ENDINGS_FRESH2]
                 + [(("CAPS", "CAPS"), None), (("typos 10%", "typos 10%"), None), (("typos 25%", "typos 25%"), None)])
         for (de, en), after in rows:
             if en == "CAPS":  # the whole note in capitals
