@@ -56,6 +56,7 @@ _WORDING = {
         "against": "speaking for {runner_up} instead:",
         "nothing": "no word of the note speaks for it; the model's base rates decide.",
         "empty": "the note is empty.",
+        "aside": "set aside, naming no reason: {asides}",
     },
     "de": {
         "rather": "statt",
@@ -63,6 +64,7 @@ _WORDING = {
         "against": "dagegen, für {runner_up}:",
         "nothing": "kein Wort der Notiz spricht dafür; die Grundwerte des Modells entscheiden.",
         "empty": "die Notiz ist leer.",
+        "aside": "beiseitegelassen, nennt keinen Grund: {asides}",
     },
 }
 
@@ -158,7 +160,9 @@ def explain(model: ReasonModel, note: str, top: int = 6) -> dict:
         ``reason``, ``confidence``, ``runner_up``, ``runner_up_confidence``, ``for`` (phrases
         pushing towards the reason, largest first) and ``against`` (phrases pushing towards the
         runner-up, most negative first), each at most ``top`` ``(phrase, weight)`` pairs, and
-        ``note_lang`` (``de``/``en``, for :func:`explain_text`). An empty note gets ``other`` with confidence 1.0 and no phrases, as in classification.
+        ``note_lang`` (``de``/``en``, for :func:`explain_text`), and ``set_aside``: the asides
+        that name someone or a date and no reason (:meth:`ReasonModel.reading`), whose words
+        did not decide. An empty note gets ``other`` with confidence 1.0 and no phrases, as in classification.
 
     Examples
     --------
@@ -168,8 +172,10 @@ def explain(model: ReasonModel, note: str, top: int = 6) -> dict:
     note = "" if note is None else str(note)
     if is_empty_note(note):
         empty = {"reason": EMPTY_REASON, "confidence": 1.0, "runner_up": "", "runner_up_confidence": 0.0}
-        return {**empty, "for": [], "against": [], "note_lang": "en"}
-    prepared, lang = (str(a[0]) for a in preprocessor(model.pipeline).prepare([note]))
+        return {**empty, "for": [], "against": [], "note_lang": "en", "set_aside": []}
+    lang = str(preprocessor(model.pipeline).prepare([note])[1][0])
+    text, set_aside = model.reading(note)
+    prepared = str(preprocessor(model.pipeline).prepare([text])[0][0])
     proba = after_preprocessing(model.pipeline).predict_proba([prepared])[0]
     order = np.argsort(-proba, kind="stable")
     reason, runner_up = int(order[0]), int(order[1])
@@ -183,6 +189,7 @@ def explain(model: ReasonModel, note: str, top: int = 6) -> dict:
         "for": [(p, w) for p, w in ranked[:top] if w > 0],
         "against": [(p, w) for p, w in ranked[::-1][:top] if w < 0],
         "note_lang": lang,
+        "set_aside": set_aside,
     }
 
 
@@ -226,6 +233,8 @@ def explain_text(explanation: dict, lang: str = "en") -> str:
     if explanation["against"]:
         lines.append(words["against"].format(runner_up=explanation["runner_up"]))
         lines += [f"  '{_localise(p, lang)}' ({w:+.2f})" for p, w in explanation["against"]]
+    if explanation.get("set_aside"):
+        lines.append(words["aside"].format(asides=", ".join(f"'{a}'" for a in explanation["set_aside"])))
     return "\n".join(lines)
 
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from classifier.normalize import is_empty_note
+from classifier.asides import aside_candidates
+from classifier.normalize import clean, is_empty_note
 from classifier.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 OUTPUT_COLUMNS = ["reason", "confidence", "reason_2", "weak", "needs_review", "challenge", "note_lang"]
 EMPTY_REASON = "other"
 PARALLEL_MIN = 8_000  # fewer distinct notes than this are classified in one process
+ASIDE_OTHER = 0.5  # an aside the model reads as `other` at least this sure does not decide the note's reason
 
 _WORKER: dict = {}  # the model of a worker process, set by the pool's initializer (one per process)
 
@@ -104,6 +106,41 @@ def _collector_paused():
             gc.enable()
 
 
+def _score_texts(model: "ReasonModel", texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Probabilities and languages of ``texts``; each distinct model input is vectorised and scored once."""
+    prepared, langs = model.prepare(texts)
+    position: dict[str, int] = {}
+    inverse = np.fromiter((position.setdefault(p, len(position)) for p in prepared), dtype=np.int64, count=len(prepared))
+    return model.score_prepared(list(position))[inverse], langs
+
+
+def _rests_past_asides(model: "ReasonModel", notes: list[str]) -> dict[int, tuple[str, list[str]]]:
+    """The notes (by position) that open or close with an aside the model reads as no reason: the rest of each, and its asides.
+
+    An aside is a short clause naming a person or holding a number
+    (:func:`~classifier.asides.aside_candidates`: "Notes from call w/ Liam O'Connor 4/8:",
+    "(source: call 3/3)"). Read alone, it must come out ``other`` with at least
+    :data:`ASIDE_OTHER`; "Hr. X ist im Meeting -" does not (it says why nobody answered), so it
+    stays part of the note. The rules of :mod:`classifier.asides` drop the wordings they know
+    before the model sees a note; this catches the wordings they do not know.
+    """
+    if EMPTY_REASON not in model.labels:
+        return {}
+    notes = [clean(note) for note in notes]  # markup and odd spaces gone, as the model reads it
+    found = [(i, aside, start, end) for i, note in enumerate(notes) for aside, start, end in aside_candidates(note)]
+    if not found:
+        return {}
+    other = model.labels.index(EMPTY_REASON)
+    proba = _score_texts(model, [aside for _, aside, _, _ in found])[0]
+    spans: dict[int, tuple[int, int, list[str]]] = {}
+    for (i, aside, start, end), p in zip(found, proba):
+        if p.argmax() == other and p[other] >= ASIDE_OTHER:
+            s, e, asides = spans.get(i, (0, len(notes[i]), []))
+            spans[i] = (max(s, start), min(e, end), asides + [aside])
+    rests = {i: (notes[i][s:e].strip(), asides) for i, (s, e, asides) in spans.items()}
+    return {i: (rest, asides) for i, (rest, asides) in rests.items() if len(rest.split()) >= 2}
+
+
 def _predict_cached(model: "ReasonModel", notes: list[str], cache: PredictionCache) -> tuple[np.ndarray, np.ndarray]:
     n_classes = len(model.labels)
     if not notes:
@@ -116,10 +153,10 @@ def _predict_cached(model: "ReasonModel", notes: list[str], cache: PredictionCac
         proba[cached], langs[cached] = cache.lookup([n for n, hit in zip(distinct, cached) if hit])
     if not cached.all():
         todo = [n for n, hit in zip(distinct, cached) if not hit]
-        prepared, todo_langs = model.prepare(todo)
-        position: dict[str, int] = {}
-        inverse = np.fromiter((position.setdefault(p, len(position)) for p in prepared), dtype=np.int64, count=len(prepared))
-        scored = model.score_prepared(list(position))[inverse]
+        scored, todo_langs = _score_texts(model, todo)
+        past = _rests_past_asides(model, todo)
+        if past:  # the reason of a note with an aside is the reason of the rest
+            scored[list(past)] = _score_texts(model, [rest for rest, _ in past.values()])[0]
         proba[~cached], langs[~cached] = scored, todo_langs
         cache.add(todo, scored, list(todo_langs))
     if len(distinct) == len(notes):
@@ -212,6 +249,10 @@ class ReasonModel:
         size = -(-len(notes) // self._jobs)
         parts = self._pool.map(_worker_predict, [notes[i : i + size] for i in range(0, len(notes), size)])
         return np.vstack([p for p, _ in parts]), np.concatenate([lg for _, lg in parts])
+
+    def reading(self, note: str) -> tuple[str, list[str]]:
+        """The part of ``note`` whose reason is the note's, and the asides set apart from it (see :func:`_rests_past_asides`)."""
+        return _rests_past_asides(self, [note]).get(0, (note, []))
 
     def warm_up(self) -> None:
         """Load what the first prediction needs (spaCy's pipelines and lemma tables, about 1 s), now."""

@@ -2,7 +2,7 @@
 
 import pytest
 
-from classifier.asides import drop_pictographs, strip_asides, strip_boilerplate, strip_contact, strip_frame
+from classifier.asides import aside_candidates, drop_pictographs, strip_asides, strip_boilerplate, strip_contact, strip_frame
 from classifier.normalize import clean, mask
 
 
@@ -121,3 +121,30 @@ def test_a_date_that_says_something_stays(note):
 )
 def test_emoji_are_dropped_unless_they_are_all_there_is(note, reason):
     assert drop_pictographs(note) == reason
+
+
+@pytest.mark.parametrize(
+    "note, aside, rest",
+    [
+        ("Catch-up with Mr. Ferreira 2/11: no budget this year", "Catch-up with Mr. Ferreira 2/11", "no budget this year"),
+        ("Nachbesprechung 11.2. mit Hr. Ferreira - kein Bedarf", "Nachbesprechung 11.2. mit Hr. Ferreira", "kein Bedarf"),
+        ("we use a competitor (call w/ Ms. Park 5/6)", "call w/ Ms. Park 5/6", "we use a competitor "),
+        ("kein DM, nur Assistenz - Rückmeldung von Fr. Brandl, 6.5.", "Rückmeldung von Fr. Brandl, 6.5.", "kein DM, nur Assistenz"),
+        ("no budget [ticket 4471]", "ticket 4471", "no budget "),
+    ],
+)
+def test_asides_naming_someone_or_a_date_are_offered_to_the_model(note, aside, rest):
+    assert [(a, note[start:end]) for a, start, end in aside_candidates(note)] == [(aside, rest)]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "14.03. KE - kein Budget",  # a stamp of date and initials: the rules keep it
+        "no budget, call back later",  # names nobody, holds no number
+        "Call w/ Mr. Ng 3/4: none",  # the rest would be one word
+        "Wir haben intern beschlossen, dass wir das Thema vor 2027 gar nicht mehr angehen werden, und das Budget ist weg",  # too long
+    ],
+)
+def test_no_aside_is_offered_where_none_can_be(note):
+    assert aside_candidates(note) == []
