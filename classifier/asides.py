@@ -262,11 +262,12 @@ _CAPS_CONTRACTION = re.compile(r"\b[A-Z]+'[A-Z]{1,2}\b")
 
 # Who was spoken to and when, as a clause of its own around the reason, worded as the rules above do not
 # know it: "Notes from call w/ Liam O'Connor 4/8:", "Recap of 11/7 meeting with Dr. Patel:", "(source: call
-# 3/3)". Such a clause names a person or holds a number; whether it carries a reason is for the model to say
-# (:func:`classifier.model.set_asides_aside`), as no word list can: "Hr. X ist im Meeting -" is a reason.
+# 3/3)". Such a clause names a person or holds a number (a placeholder, once masked); whether it carries a
+# reason is for the model to say (``classifier.model._rests_past_asides``), as no word list can: "Hr. X ist
+# im Meeting -" is a reason.
 _ASIDE_END = re.compile(r"(?::|\s[-–—>|]+|,)\s+")
-_NAMES_OR_NUMBERS = re.compile(r"\d|(?<![\w.])(?:Herrn?|Hrn?\.?|Frau|Fr\.|Mrs?\.?|Ms\.?|Dr\.|Prof\.)\s+[A-ZÄÖÜ]")
-_LONG_WORD = re.compile(r"[^\W\d_]{3,}")  # a stamp of date and initials ("14.03. KE -") is no aside: the rules keep it
+_NAMES_OR_NUMBERS = re.compile(r"\d|xx(?:person|date|week|num|year|fyear|quarter|phone)\b")
+_LONG_WORD = re.compile(r"(?<!\w)(?!xx)[^\W\d_]{3,}")  # a stamp of date and initials ("xxdate KE -") is no aside
 ASIDE_WORDS = 10  # an aside is at most this many words
 
 
@@ -274,36 +275,40 @@ def _may_be_aside(text: str) -> bool:
     return len(text.split()) <= ASIDE_WORDS and bool(_NAMES_OR_NUMBERS.search(text)) and bool(_LONG_WORD.search(text))
 
 
-def aside_candidates(note: str) -> list[tuple[str, int, int]]:
-    """Short clauses opening or closing ``note`` that name a person or hold a number, each with
-    the span of the note without it (start, end).
+def _balanced(text: str) -> bool:
+    return text.count("(") <= text.count(")") and text.count("[") <= text.count("]")
 
-    The opening clause ends at the first colon, comma or spaced dash; the closing one is in
+
+def aside_candidates(note: str) -> list[tuple[str, int, int]]:
+    """Short clauses opening or closing ``note`` (masked, as :func:`classifier.lemmas.reading_text`
+    gives it) that name a person or hold a number, each with the span of the note without it (start, end).
+
+    The opening clause ends at the first colon, comma or spaced dash outside brackets; the closing one is in
     brackets, or follows the last spaced dash, else the first colon or comma that leaves at most
     :data:`ASIDE_WORDS` words. The rest must keep two words.
 
-    >>> aside_candidates("Notes from call w/ Liam 4/8: no budget this year")
-    [('Notes from call w/ Liam 4/8', 29, 48)]
-    >>> aside_candidates("kein Budget dieses Jahr (Quelle: Telefonat 3.3.)")
-    [('Quelle: Telefonat 3.3.', 0, 24)]
-    >>> aside_candidates("14.03. KE - kein Budget"), aside_candidates("no budget, call back later")
+    >>> aside_candidates("Notes from call w/ Liam xxdate : no budget this year")
+    [('Notes from call w/ Liam xxdate', 33, 52)]
+    >>> aside_candidates("kein Budget dieses Jahr (Quelle: Telefonat xxdate )")
+    [('Quelle: Telefonat xxdate', 0, 24)]
+    >>> aside_candidates("xxdate KE - kein Budget"), aside_candidates("no budget, call back later")
     ([], [])
     """
     found = []
-    first = _ASIDE_END.search(note)
+    first = next((m for m in _ASIDE_END.finditer(note) if _balanced(note[: m.start()])), None)  # not inside brackets
     if first and _may_be_aside(note[: first.start()]) and len(note[first.end():].split()) >= 2:
-        found.append((note[: first.start()], first.end(), len(note)))
+        found.append((note[: first.start()].strip(), first.end(), len(note)))
     end = len(note.rstrip())
     if note[end - 1 : end] in (")", "]"):
         opening = note.rfind("(" if note[end - 1] == ")" else "[", 0, end)
         if opening > 0 and _may_be_aside(note[opening + 1 : end - 1]) and len(note[:opening].split()) >= 2:
-            found.append((note[opening + 1 : end - 1], 0, opening))
+            found.append((note[opening + 1 : end - 1].strip(), 0, opening))
     else:  # after the last spaced dash, else after the first separator that leaves few enough words
-        separators = [m for m in _ASIDE_END.finditer(note) if len(note[m.end():].split()) <= ASIDE_WORDS]
+        separators = [m for m in _ASIDE_END.finditer(note) if len(note[m.end():].split()) <= ASIDE_WORDS and _balanced(note[: m.start()])]
         dashes = [m for m in separators if m[0][0].isspace()]
         if separator := (dashes[-1] if dashes else separators[0] if separators else None):
             if _may_be_aside(note[separator.end():]) and len(note[: separator.start()].split()) >= 2:
-                found.append((note[separator.end():].rstrip(), 0, separator.start()))
+                found.append((note[separator.end():].strip(), 0, separator.start()))
     return found
 
 

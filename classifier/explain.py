@@ -189,7 +189,7 @@ def explain(model: ReasonModel, note: str, top: int = 6) -> dict:
         "for": [(p, w) for p, w in ranked[:top] if w > 0],
         "against": [(p, w) for p, w in ranked[::-1][:top] if w < 0],
         "note_lang": lang,
-        "set_aside": set_aside,
+        "set_aside": [" ".join(_token_phrase(word) for word in aside.split()) for aside in set_aside],
     }
 
 
@@ -234,7 +234,7 @@ def explain_text(explanation: dict, lang: str = "en") -> str:
         lines.append(words["against"].format(runner_up=explanation["runner_up"]))
         lines += [f"  '{_localise(p, lang)}' ({w:+.2f})" for p, w in explanation["against"]]
     if explanation.get("set_aside"):
-        lines.append(words["aside"].format(asides=", ".join(f"'{a}'" for a in explanation["set_aside"])))
+        lines.append(words["aside"].format(asides=", ".join(f"'{_localise(a, lang)}'" for a in explanation["set_aside"])))
     return "\n".join(lines)
 
 

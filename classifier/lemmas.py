@@ -293,6 +293,11 @@ def _cue_scanner(cues: bool, concepts: bool) -> _CueScanner:
     return _CueScanner(cues, concepts)
 
 
+def reading_text(note: str) -> str:
+    """A note as the model reads it, before tokenising: cleaned, masked, the asides the rules know dropped."""
+    return strip_asides(mask(clean(note)[:MAX_CHARS]))
+
+
 def prepare_notes(notes: Iterable[str], *, cues: bool = True, concepts: bool = True, function_words: str = "keep") -> tuple[list[str], list[str]]:
     """Model input (space-separated lemmas, then cue and concept tokens) and language of each note.
 
@@ -301,7 +306,7 @@ def prepare_notes(notes: Iterable[str], *, cues: bool = True, concepts: bool = T
     """
     notes = ["" if x is None else str(x) for x in notes]
     distinct = list(dict.fromkeys(notes))
-    masked = [strip_asides(mask(clean(n)[:MAX_CHARS])) for n in distinct]
+    masked = [reading_text(n) for n in distinct]
     langs = [detect_language(m) for m in masked]
     result: list[str] = []
     scan = _cue_scanner(bool(cues), bool(concepts))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import multiprocessing
 import os
 from collections import deque
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from classifier.asides import aside_candidates
-from classifier.normalize import clean, is_empty_note
+from classifier.lemmas import reading_text
+from classifier.normalize import is_empty_note
 from classifier.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ OUTPUT_COLUMNS = ["reason", "confidence", "reason_2", "weak", "needs_review", "c
 EMPTY_REASON = "other"
 PARALLEL_MIN = 8_000  # fewer distinct notes than this are classified in one process
 ASIDE_OTHER = 0.5  # an aside the model reads as `other` at least this sure does not decide the note's reason
+_MAY_HOLD_ASIDE = re.compile(r"\d|(?<![\w.])(?:Herrn?|Hrn?\.?|Frau|Fr\.|Mrs?\.?|Ms\.?|Dr\.|Prof\.)\s")  # a number or a title
 
 _WORKER: dict = {}  # the model of a worker process, set by the pool's initializer (one per process)
 
@@ -126,8 +129,8 @@ def _rests_past_asides(model: "ReasonModel", notes: list[str]) -> dict[int, tupl
     """
     if EMPTY_REASON not in model.labels:
         return {}
-    notes = [clean(note) for note in notes]  # markup and odd spaces gone, as the model reads it
-    found = [(i, aside, start, end) for i, note in enumerate(notes) for aside, start, end in aside_candidates(note)]
+    texts = {i: reading_text(note) for i, note in enumerate(notes) if _MAY_HOLD_ASIDE.search(note)}  # after the rules
+    found = [(i, aside, start, end) for i, text in texts.items() for aside, start, end in aside_candidates(text)]
     if not found:
         return {}
     other = model.labels.index(EMPTY_REASON)
@@ -135,9 +138,9 @@ def _rests_past_asides(model: "ReasonModel", notes: list[str]) -> dict[int, tupl
     spans: dict[int, tuple[int, int, list[str]]] = {}
     for (i, aside, start, end), p in zip(found, proba):
         if p.argmax() == other and p[other] >= ASIDE_OTHER:
-            s, e, asides = spans.get(i, (0, len(notes[i]), []))
+            s, e, asides = spans.get(i, (0, len(texts[i]), []))
             spans[i] = (max(s, start), min(e, end), asides + [aside])
-    rests = {i: (notes[i][s:e].strip(), asides) for i, (s, e, asides) in spans.items()}
+    rests = {i: (texts[i][s:e].strip(), asides) for i, (s, e, asides) in spans.items()}
     return {i: (rest, asides) for i, (rest, asides) in rests.items() if len(rest.split()) >= 2}
 
 

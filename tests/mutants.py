@@ -342,8 +342,8 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
     (
         "asides_kept",  # frames, sign-offs and stamps reach the model again: "Reject reason: ..." pulls to `other`
         "classifier/lemmas.py",
-        "    masked = [strip_asides(mask(clean(n)[:MAX_CHARS])) for n in distinct]\n",
-        "    masked = [mask(clean(n)[:MAX_CHARS]) for n in distinct]\n",
+        "    return strip_asides(mask(clean(note)[:MAX_CHARS]))\n",
+        "    return mask(clean(note)[:MAX_CHARS])\n",
         ["tests/test_model.py::test_words_around_the_reason_change_no_answer"],
     ),
     (

@@ -154,6 +154,7 @@ def test_explain_says_what_was_set_aside(bundled):
     from classifier.explain import explain, explain_text
 
     result = explain(bundled, "Recap with Dr. Patel 11/7: no budget this year")
-    assert result["reason"] == "no_budget" and result["set_aside"] == ["Recap with Dr. Patel 11/7"]
-    assert "set aside, naming no reason: 'Recap with Dr. Patel 11/7'" in explain_text(result)
+    assert result["reason"] == "no_budget" and result["set_aside"] == ["Recap with <person> <date>"]
+    assert "set aside, naming no reason: 'Recap with <person> <date>'" in explain_text(result)
+    assert "beiseitegelassen, nennt keinen Grund: 'Recap with <Person> <Datum>'" in explain_text(result, "de")
     assert all("xxperson" not in phrase and "<person>" not in phrase for phrase, _ in result["for"] + result["against"])
