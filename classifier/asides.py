@@ -267,12 +267,13 @@ _CAPS_CONTRACTION = re.compile(r"\b[A-Z]+'[A-Z]{1,2}\b")
 # im Meeting -" is a reason.
 _ASIDE_END = re.compile(r"(?::|\s[-–—>|]+|,)\s+")
 _NAMES_OR_NUMBERS = re.compile(r"\d|xx(?:person|date|week|num|year|fyear|quarter|phone)\b")
-_LONG_WORD = re.compile(r"(?<!\w)(?!xx)[^\W\d_]{3,}")  # a stamp of date and initials ("xxdate KE -") is no aside
+_LONG_WORD = re.compile(r"(?<!\w)(?!xx)[^\W\d_]{3,}")  # a stamp of date and initials ("xxdate KE -") is no aside; a name is
 ASIDE_WORDS = 10  # an aside is at most this many words
 
 
 def _may_be_aside(text: str) -> bool:
-    return len(text.split()) <= ASIDE_WORDS and bool(_NAMES_OR_NUMBERS.search(text)) and bool(_LONG_WORD.search(text))
+    return (len(text.split()) <= ASIDE_WORDS and bool(_NAMES_OR_NUMBERS.search(text))
+            and ("xxperson" in text or bool(_LONG_WORD.search(text))))
 
 
 def _balanced(text: str) -> bool:

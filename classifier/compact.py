@@ -91,11 +91,11 @@ class CompactScorer:
             proba = (1 - self.bayes_weight) * proba + self.bayes_weight * softmax(scores[:, width:])
         return proba
 
-    def prepare(self, notes: list[str]) -> tuple[list[str], list[str]]:
-        """Model input and language of each note, by the spaCy step this model was trained with."""
+    def prepare(self, notes: list[str], with_texts: bool = False) -> tuple[list[str], ...]:
+        """Model input and language of each note (and its reading text), by the spaCy step this model was trained with."""
         from classifier.lemmas import prepare_notes
 
-        return prepare_notes(notes, **self.prep)
+        return prepare_notes(notes, **self.prep, with_texts=with_texts)
 
     def save(self, path: str | Path) -> None:
         """Write the arrays to ``path`` (a compressed ``.npz``, 18 MB for the bundled model)."""

@@ -298,8 +298,10 @@ def reading_text(note: str) -> str:
     return strip_asides(mask(clean(note)[:MAX_CHARS]))
 
 
-def prepare_notes(notes: Iterable[str], *, cues: bool = True, concepts: bool = True, function_words: str = "keep") -> tuple[list[str], list[str]]:
-    """Model input (space-separated lemmas, then cue and concept tokens) and language of each note.
+def prepare_notes(notes: Iterable[str], *, cues: bool = True, concepts: bool = True, function_words: str = "keep",
+                  with_texts: bool = False) -> tuple[list[str], ...]:
+    """Model input (space-separated lemmas, then cue and concept tokens) and language of each note,
+    and with ``with_texts`` its :func:`reading_text` too.
 
     Distinct notes are processed once. ``None`` counts as an empty note. See
     :class:`classifier.preprocess.NotePreprocessor` for the parameters.
@@ -316,8 +318,9 @@ def prepare_notes(notes: Iterable[str], *, cues: bool = True, concepts: bool = T
         if function_words == "drop":
             tokens = content_tokens(tokens)
         result.append(" ".join(tokens + extra))
+    columns = (result, langs, masked) if with_texts else (result, langs)
     if len(distinct) == len(notes):
-        return result, langs
-    result_of = dict(zip(distinct, result))
-    language = dict(zip(distinct, langs))
-    return [result_of[n] for n in notes], [language[n] for n in notes]
+        return columns
+    row = {n: i for i, n in enumerate(distinct)}
+    rows = [row[n] for n in notes]
+    return tuple([column[i] for i in rows] for column in columns)

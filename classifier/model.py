@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import re
 import multiprocessing
 import os
 from collections import deque
@@ -29,7 +28,6 @@ OUTPUT_COLUMNS = ["reason", "confidence", "reason_2", "weak", "needs_review", "c
 EMPTY_REASON = "other"
 PARALLEL_MIN = 8_000  # fewer distinct notes than this are classified in one process
 ASIDE_OTHER = 0.5  # an aside the model reads as `other` at least this sure does not decide the note's reason
-_MAY_HOLD_ASIDE = re.compile(r"\d|(?<![\w.])(?:Herrn?|Hrn?\.?|Frau|Fr\.|Mrs?\.?|Ms\.?|Dr\.|Prof\.)\s")  # a number or a title
 
 _WORKER: dict = {}  # the model of a worker process, set by the pool's initializer (one per process)
 
@@ -109,16 +107,17 @@ def _collector_paused():
             gc.enable()
 
 
-def _score_texts(model: "ReasonModel", texts: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Probabilities and languages of ``texts``; each distinct model input is vectorised and scored once."""
-    prepared, langs = model.prepare(texts)
+def _score_texts(model: "ReasonModel", texts: list[str]) -> tuple[np.ndarray, list[str], list[str]]:
+    """Probabilities, languages and reading texts of ``texts``; each distinct model input is vectorised and scored once."""
+    prepared, langs, read = model.prepare(texts, with_texts=True)
     position: dict[str, int] = {}
     inverse = np.fromiter((position.setdefault(p, len(position)) for p in prepared), dtype=np.int64, count=len(prepared))
-    return model.score_prepared(list(position))[inverse], langs
+    return model.score_prepared(list(position))[inverse], langs, read
 
 
-def _rests_past_asides(model: "ReasonModel", notes: list[str]) -> dict[int, tuple[str, list[str]]]:
-    """The notes (by position) that open or close with an aside the model reads as no reason: the rest of each, and its asides.
+def _rests_past_asides(model: "ReasonModel", texts: list[str]) -> dict[int, tuple[str, list[str]]]:
+    """The notes (by position; ``texts`` as the model reads them, :func:`~classifier.lemmas.reading_text`) that open
+    or close with an aside the model reads as no reason: the rest of each, and its asides.
 
     An aside is a short clause naming a person or holding a number
     (:func:`~classifier.asides.aside_candidates`: "Notes from call w/ Liam O'Connor 4/8:",
@@ -129,8 +128,7 @@ def _rests_past_asides(model: "ReasonModel", notes: list[str]) -> dict[int, tupl
     """
     if EMPTY_REASON not in model.labels:
         return {}
-    texts = {i: reading_text(note) for i, note in enumerate(notes) if _MAY_HOLD_ASIDE.search(note)}  # after the rules
-    found = [(i, aside, start, end) for i, text in texts.items() for aside, start, end in aside_candidates(text)]
+    found = [(i, aside, start, end) for i, text in enumerate(texts) for aside, start, end in aside_candidates(text)]
     if not found:
         return {}
     other = model.labels.index(EMPTY_REASON)
@@ -156,8 +154,8 @@ def _predict_cached(model: "ReasonModel", notes: list[str], cache: PredictionCac
         proba[cached], langs[cached] = cache.lookup([n for n, hit in zip(distinct, cached) if hit])
     if not cached.all():
         todo = [n for n, hit in zip(distinct, cached) if not hit]
-        scored, todo_langs = _score_texts(model, todo)
-        past = _rests_past_asides(model, todo)
+        scored, todo_langs, read = _score_texts(model, todo)
+        past = _rests_past_asides(model, read)
         if past:  # the reason of a note with an aside is the reason of the rest
             scored[list(past)] = _score_texts(model, [rest for rest, _ in past.values()])[0]
         proba[~cached], langs[~cached] = scored, todo_langs
@@ -222,13 +220,14 @@ class ReasonModel:
             return list(self.scorer.classes)
         return [str(c) for c in self.pipeline.classes_]
 
-    def prepare(self, notes: list[str]):
-        """Model input (space-separated lemmas and cue tokens) and language of each note: the spaCy step."""
+    def prepare(self, notes: list[str], with_texts: bool = False):
+        """Model input (space-separated lemmas and cue tokens) and language of each note: the spaCy step.
+        With ``with_texts``, also each note as the model reads it (:func:`~classifier.lemmas.reading_text`)."""
         if self.pipeline is None:
-            return self.scorer.prepare(notes)
+            return self.scorer.prepare(notes, with_texts=with_texts)
         from classifier.pipeline import preprocessor
 
-        return preprocessor(self.pipeline).prepare(notes)
+        return preprocessor(self.pipeline).prepare(notes, with_texts=with_texts)
 
     def score_prepared(self, prepared: list[str]) -> np.ndarray:
         """Probabilities of notes already through :meth:`prepare`."""
@@ -255,7 +254,7 @@ class ReasonModel:
 
     def reading(self, note: str) -> tuple[str, list[str]]:
         """The part of ``note`` whose reason is the note's, and the asides set apart from it (see :func:`_rests_past_asides`)."""
-        return _rests_past_asides(self, [note]).get(0, (note, []))
+        return _rests_past_asides(self, [reading_text(note)]).get(0, (note, []))
 
     def warm_up(self) -> None:
         """Load what the first prediction needs (spaCy's pipelines and lemma tables, about 1 s), now."""

@@ -65,12 +65,13 @@ class NotePreprocessor(TransformerMixin, BaseEstimator):
         """Normalised lemma strings, one per note, in order (``None`` counts as an empty note)."""
         return self.prepare(X)[0]
 
-    def prepare(self, X: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Model input (as :meth:`transform`) and the detected language (``de``/``en``) of each note."""
-        prepared, langs = prepare_notes(
-            _check_notes(X), cues=self.cues, concepts=self.concepts, function_words=self.function_words
+    def prepare(self, X: Iterable[str], with_texts: bool = False) -> tuple[np.ndarray, ...]:
+        """Model input (as :meth:`transform`) and the detected language (``de``/``en``) of each note,
+        and with ``with_texts`` the note as the model reads it (:func:`classifier.lemmas.reading_text`)."""
+        columns = prepare_notes(
+            _check_notes(X), cues=self.cues, concepts=self.concepts, function_words=self.function_words, with_texts=with_texts
         )
-        return np.array(prepared, dtype=object), np.array(langs, dtype=object)
+        return tuple(np.array(column, dtype=object) for column in columns)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.array(["note_lemmas"], dtype=object)

@@ -133,6 +133,7 @@ def test_emoji_are_dropped_unless_they_are_all_there_is(note, reason):
         ("kein DM, nur Assistenz - Rückmeldung von Fr. Brandl, 6.5.", "Rückmeldung von xxperson", "kein DM, nur Assistenz"),  # the date: a stamp
         ("Message from Mr. Grant (LinkedIn, 3/2): no budget", "Message from xxperson (LinkedIn, xxdate )", "no budget"),  # not inside brackets
         ("no budget [ticket 4471]", "ticket xxnum", "no budget"),
+        ("no budget [Mr. Dubois, 10/9]", "xxperson , xxdate", "no budget"),
     ],
 )
 def test_asides_naming_someone_or_a_date_are_offered_to_the_model(note, aside, rest):
