@@ -262,11 +262,12 @@ _CAPS_CONTRACTION = re.compile(r"\b[A-Z]+'[A-Z]{1,2}\b")
 
 # Who was spoken to and when, as a clause of its own around the reason, worded as the rules above do not
 # know it: "Notes from call w/ Liam O'Connor 4/8:", "Recap of 11/7 meeting with Dr. Patel:", "(source: call
-# 3/3)". Such a clause names a person or holds a number (a placeholder, once masked); whether it carries a
+# 3/3)". Such a clause names a person, a date or a number (placeholders, once masked); whether it carries a
 # reason is for the model to say (``classifier.model._rests_past_asides``), as no word list can: "Hr. X ist
 # im Meeting -" is a reason.
 _ASIDE_END = re.compile(r"(?::|\s[-–—>|]+|,)\s+")
-_NAMES_OR_NUMBERS = re.compile(r"\d|xx(?:person|date|week|num|year|fyear|quarter|phone)\b")
+# A name, a date or a reference number; not a year or quarter (a timing reason), not a count ("3x", "5 calls": attempts).
+_NAMES_OR_NUMBERS = re.compile(r"xx(?:person|date|week|num)\b")
 _LONG_WORD = re.compile(r"(?<!\w)(?!xx)[^\W\d_]{3,}")  # a stamp of date and initials ("xxdate KE -") is no aside; a name is
 ASIDE_WORDS = 10  # an aside is at most this many words
 
