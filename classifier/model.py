@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from classifier.asides import aside_candidates
-from classifier.lemmas import reading_text
 from classifier.normalize import is_empty_note
 from classifier.taxonomy import Taxonomy
 
@@ -126,6 +124,8 @@ def _rests_past_asides(model: "ReasonModel", texts: list[str]) -> dict[int, tupl
     stays part of the note. The rules of :mod:`classifier.asides` drop the wordings they know
     before the model sees a note; this catches the wordings they do not know.
     """
+    from classifier.asides import aside_candidates  # here: loading a model needs no spaCy step
+
     if EMPTY_REASON not in model.labels:
         return {}
     found = [(i, aside, start, end) for i, text in enumerate(texts) for aside, start, end in aside_candidates(text)]
@@ -254,6 +254,8 @@ class ReasonModel:
 
     def reading(self, note: str) -> tuple[str, list[str]]:
         """The part of ``note`` whose reason is the note's, and the asides set apart from it (see :func:`_rests_past_asides`)."""
+        from classifier.lemmas import reading_text
+
         return _rests_past_asides(self, [reading_text(note)]).get(0, (note, []))
 
     def warm_up(self) -> None:
