@@ -297,7 +297,8 @@ def aside_candidates(note: str) -> list[tuple[str, int, int]]:
     ([], [])
     """
     found = []
-    first = next((m for m in _ASIDE_END.finditer(note) if _balanced(note[: m.start()])), None)  # not inside brackets
+    separators = [m for m in _ASIDE_END.finditer(note) if _balanced(note[: m.start()])]  # not inside brackets
+    first = separators[0] if separators else None
     if first and _may_be_aside(note[: first.start()]) and len(note[first.end():].split()) >= 2:
         found.append((note[: first.start()].strip(), first.end(), len(note)))
     end = len(note.rstrip())
@@ -306,9 +307,9 @@ def aside_candidates(note: str) -> list[tuple[str, int, int]]:
         if opening > 0 and _may_be_aside(note[opening + 1 : end - 1]) and len(note[:opening].split()) >= 2:
             found.append((note[opening + 1 : end - 1].strip(), 0, opening))
     else:  # after the last spaced dash, else after the first separator that leaves few enough words
-        separators = [m for m in _ASIDE_END.finditer(note) if len(note[m.end():].split()) <= ASIDE_WORDS and _balanced(note[: m.start()])]
-        dashes = [m for m in separators if m[0][0].isspace()]
-        if separator := (dashes[-1] if dashes else separators[0] if separators else None):
+        closing = [m for m in separators if len(note[m.end():].split()) <= ASIDE_WORDS]
+        dashes = [m for m in closing if m[0][0].isspace()]
+        if separator := (dashes[-1] if dashes else closing[0] if closing else None):
             if _may_be_aside(note[separator.end():]) and len(note[: separator.start()].split()) >= 2:
                 found.append((note[separator.end():].strip(), 0, separator.start()))
     return found

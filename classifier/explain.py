@@ -173,9 +173,12 @@ def explain(model: ReasonModel, note: str, top: int = 6) -> dict:
     if is_empty_note(note):
         empty = {"reason": EMPTY_REASON, "confidence": 1.0, "runner_up": "", "runner_up_confidence": 0.0}
         return {**empty, "for": [], "against": [], "note_lang": "en", "set_aside": []}
-    lang = str(preprocessor(model.pipeline).prepare([note])[1][0])
+    prepare = preprocessor(model.pipeline).prepare
+    prepared, langs = prepare([note])
     text, set_aside = model.reading(note)
-    prepared = str(preprocessor(model.pipeline).prepare([text])[0][0])
+    if set_aside:  # the rest of the note decides
+        prepared = prepare([text])[0]
+    prepared, lang = str(prepared[0]), str(langs[0])
     proba = after_preprocessing(model.pipeline).predict_proba([prepared])[0]
     order = np.argsort(-proba, kind="stable")
     reason, runner_up = int(order[0]), int(order[1])

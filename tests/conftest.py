@@ -34,3 +34,12 @@ def seed_model(seed_model_dir):
     from classifier import load_model
 
     return load_model(seed_model_dir)
+
+
+@pytest.fixture(scope="session")
+def bundled_model():
+    """The model that ships (``models/default``), never a model a developer promoted."""
+    from classifier import load_model
+    from classifier.persistence import bundled_model_dir
+
+    return load_model(bundled_model_dir())

@@ -17,11 +17,6 @@ REAL_PHRASES = Path(__file__).resolve().parents[1].parent / "shared" / "real_phr
 
 
 
-@pytest.fixture(scope="module")
-def default_model():
-    return load_model()
-
-
 def test_check_script_passes_on_bundled_corpus_and_test_set(capsys):
     assert check_script.main([]) == 0
     assert "OK" in capsys.readouterr().out
@@ -65,9 +60,9 @@ UNPROMPTED_FLOORS = {"macro_f1": 0.66, "weak_f1": 0.82, "de": 0.65, "en": 0.65} 
 
 
 @pytest.fixture(scope="module")
-def test_scores(default_model):
+def test_scores(bundled_model):
     test = load_corpus("independent_test.csv")
-    return evaluate(default_model, test["text"].tolist(), test["label"].tolist(), by={"register": test["register"].tolist()})
+    return evaluate(bundled_model, test["text"].tolist(), test["label"].tolist(), by={"register": test["register"].tolist()})
 
 
 def test_bundled_model_meets_the_fixed_floors_on_the_independent_test_set(test_scores):
@@ -78,19 +73,19 @@ def test_bundled_model_meets_the_fixed_floors_on_the_independent_test_set(test_s
     assert not low
 
 
-def test_bundled_model_meets_the_floors_on_texts_written_without_a_label(default_model):
+def test_bundled_model_meets_the_floors_on_texts_written_without_a_label(bundled_model):
     """The test slice of round 14's kind of text: as hard as real wording, and never trained on."""
     frame = load_corpus("unprompted_test.csv")
     assert not set(frame["text"]) & set(load_corpus()["text"])
-    result = evaluate(default_model, frame["text"].tolist(), frame["label"].tolist(), by={"lang": frame["lang"].tolist()})
+    result = evaluate(bundled_model, frame["text"].tolist(), frame["label"].tolist(), by={"lang": frame["lang"].tolist()})
     assert result["macro_f1"] >= UNPROMPTED_FLOORS["macro_f1"] and result["weak_f1"] >= UNPROMPTED_FLOORS["weak_f1"], result["macro_f1"]
     assert all(result["by"]["lang"][lang]["macro_f1"] >= UNPROMPTED_FLOORS[lang] for lang in ("de", "en"))
 
 
 @pytest.mark.skipif(not REAL_PHRASES.exists(), reason="the real-phrases dev set (../shared/real_phrases) is not beside this checkout")
-def test_bundled_model_meets_the_fixed_floors_on_real_phrases(default_model):
+def test_bundled_model_meets_the_fixed_floors_on_real_phrases(bundled_model):
     real = pd.read_csv(REAL_PHRASES, dtype=str, keep_default_na=False)
-    result = evaluate(default_model, real["text"].tolist(), real["label"].tolist(), by={"lang": real["lang"].tolist()})
+    result = evaluate(bundled_model, real["text"].tolist(), real["label"].tolist(), by={"lang": real["lang"].tolist()})
     assert result["macro_f1"] >= REAL_FLOORS["macro_f1"] and result["weak_f1"] >= REAL_FLOORS["weak_f1"]
     assert all(result["by"]["lang"][lang]["macro_f1"] >= REAL_FLOORS[lang] for lang in ("de", "en"))
     low = {label: row["recall"] for label, row in result["per_label"].items() if row["recall"] < REAL_RECALL_FLOOR}
@@ -99,34 +94,34 @@ def test_bundled_model_meets_the_fixed_floors_on_real_phrases(default_model):
     assert kept["coverage"] >= 1 - REAL_REVIEW["max_flagged"] and kept["accuracy"] >= REAL_REVIEW["min_right"], kept
 
 
-def test_bundled_card_holds_the_test_figures_it_claims(default_model, test_scores):
-    recorded = default_model.card["heldout"]
+def test_bundled_card_holds_the_test_figures_it_claims(bundled_model, test_scores):
+    recorded = bundled_model.card["heldout"]
     assert abs(test_scores["macro_f1"] - recorded["macro_f1"]) < 1e-3 and abs(test_scores["weak_f1"] - recorded["weak_f1"]) < 1e-3
 
 
-def test_rescoring_rewrites_the_card_for_a_grown_test_set_and_leaves_the_model_file(default_model, tmp_path):
+def test_rescoring_rewrites_the_card_for_a_grown_test_set_and_leaves_the_model_file(bundled_model, tmp_path):
     import shutil
 
     from training.bundle import rescore
 
     folder = tmp_path / "model"
-    shutil.copytree(default_model.card["path"], folder)
+    shutil.copytree(bundled_model.card["path"], folder)
     card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
     card["heldout"] = {"n": 1, "macro_f1": 0.0}  # as if scored on an older, smaller test set
     (folder / "card.json").write_text(json.dumps(card), encoding="utf-8")
     before = (folder / "model.skops").read_bytes()
     rescored = rescore(folder)
     assert rescored["heldout"]["n"] == len(load_corpus("independent_test.csv"))
-    assert abs(rescored["heldout"]["macro_f1"] - default_model.card["heldout"]["macro_f1"]) < 1e-3
+    assert abs(rescored["heldout"]["macro_f1"] - bundled_model.card["heldout"]["macro_f1"]) < 1e-3
     assert (folder / "model.skops").read_bytes() == before
     assert load_model(folder).card["heldout"]["n"] == rescored["heldout"]["n"]  # the card still matches the model file
 
 
-def test_readme_accuracy_section_equals_the_card(default_model):
+def test_readme_accuracy_section_equals_the_card(bundled_model):
     from training.bundle import README, BLOCK, readme_block
 
     block = BLOCK.search(README.read_text(encoding="utf-8")).group(2)
-    assert block == readme_block(default_model.card), "run: python -m training.bundle --readme"
+    assert block == readme_block(bundled_model.card), "run: python -m training.bundle --readme"
 
 
 @pytest.mark.parametrize(
@@ -140,19 +135,19 @@ def test_readme_accuracy_section_equals_the_card(default_model):
         ),
     ],
 )
-def test_default_model_on_the_source_sentences(default_model, note, reason):
-    assert default_model.classify([note])["reason"][0] == reason
+def test_bundled_model_on_the_source_sentences(bundled_model, note, reason):
+    assert bundled_model.classify([note])["reason"][0] == reason
 
 
 @pytest.mark.slow
-def test_retraining_the_corpus_reproduces_the_bundled_model(default_model):
+def test_retraining_the_corpus_reproduces_the_bundled_model(bundled_model):
     from training.train import train_model
 
     corpus = load_corpus()
-    model = train_model(corpus["text"], corpus["label"], seed=default_model.card["seed"], cv=0)
+    model = train_model(corpus["text"], corpus["label"], seed=bundled_model.card["seed"], cv=0)
     sample = load_corpus("independent_test.csv")["text"].tolist()[:300]
-    assert np.allclose(model.predict_proba(sample), default_model.predict_proba(sample), atol=1e-6)
-    assert json.loads(json.dumps(default_model.card["label_counts"])) == corpus["label"].value_counts().to_dict()
+    assert np.allclose(model.predict_proba(sample), bundled_model.predict_proba(sample), atol=1e-6)
+    assert json.loads(json.dumps(bundled_model.card["label_counts"])) == corpus["label"].value_counts().to_dict()
 
 
 

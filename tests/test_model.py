@@ -118,25 +118,18 @@ def test_words_around_the_reason_change_no_answer(seed_model, seed_frame, wrap):
     assert wrapped["confidence"].tolist() == plain["confidence"].tolist()
 
 
-@pytest.fixture(scope="module")
-def bundled():
-    from classifier import load_model
-
-    return load_model()
-
-
 @pytest.mark.parametrize(
     "before, after",
     [("Catch-up with Mr. Ferreira 2/11: ", ""), ("Nachbesprechung 11.2. mit Hr. Ferreira: ", ""), ("", " (call w/ Ms. Park 5/6)"),
      ("", " - Rückmeldung von Fr. Brandl, 6.5.")],
 )
-def test_asides_no_rule_knows_change_no_answer_of_the_bundled_model(bundled, before, after):
+def test_asides_no_rule_knows_change_no_answer_of_the_bundled_model(bundled_model, before, after):
     """Contact wordings the rules of classifier.asides do not know: the model reads them alone as no reason and sets them aside."""
     from training.corpus import load_corpus
 
     test = load_corpus("independent_test.csv")
     notes = test.loc[test["register"] == "rep_note", "text"].tolist()[:40]
-    plain, wrapped = classify_notes(notes, bundled), classify_notes([before + n + after for n in notes], bundled)
+    plain, wrapped = classify_notes(notes, bundled_model), classify_notes([before + n + after for n in notes], bundled_model)
     assert wrapped["reason"].tolist() == plain["reason"].tolist()
     assert wrapped["confidence"].tolist() == plain["confidence"].tolist()
 
@@ -146,14 +139,14 @@ def test_asides_no_rule_knows_change_no_answer_of_the_bundled_model(bundled, bef
     ["Hr. Maier ist im Meeting - Rückruf nächste Woche", "Rollout auf 2026 verschoben, bis dahin ruht das Thema",
      "Bot-Eintrag, Firma 'xxx' (Hr. X) - Formular mit Fantasiedaten"],
 )
-def test_an_aside_that_carries_the_reason_stays_part_of_the_note(bundled, note):
-    assert bundled.reading(note) == (note, [])
+def test_an_aside_that_carries_the_reason_stays_part_of_the_note(bundled_model, note):
+    assert bundled_model.reading(note) == (note, [])
 
 
-def test_explain_says_what_was_set_aside(bundled):
+def test_explain_says_what_was_set_aside(bundled_model):
     from classifier.explain import explain, explain_text
 
-    result = explain(bundled, "Recap with Dr. Patel 11/7: no budget this year")
+    result = explain(bundled_model, "Recap with Dr. Patel 11/7: no budget this year")
     assert result["reason"] == "no_budget" and result["set_aside"] == ["Recap with <person> <date>"]
     assert "set aside, naming no reason: 'Recap with <person> <date>'" in explain_text(result)
     assert "beiseitegelassen, nennt keinen Grund: 'Recap with <Person> <Datum>'" in explain_text(result, "de")
