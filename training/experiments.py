@@ -1033,6 +1033,12 @@ CONTACT_FRAMES_FRESH2 = [("Rückmeldung nach Demo am 3.7. (Hr. Fuchs): ", "Debri
                          ("Stand nach Call mit Fr. Haas am 30.6.: ", "Status after call with Mrs. Ortiz on 6/30: ")]
 ENDINGS_FRESH2 = [(" (Notiz Fr. Roth 14.9.)", " (note by Ms. Lopez 9/14)"), (" - so Hr. Engel am 2.3.", " - per Mr. Grant on 3/2"),
                   (" [Telko 22.1.]", " [Teams call 1/22]")]
+# Headings that name nobody (2026-12-04): written before the model-based check was offered openings
+# without a name or number, and measured before and after that change only.
+FRAMES_FRESH = [("Ergebnis Qualifizierung: ", "Qualification outcome: "), ("Zusammenfassung: ", "Summary: "),
+                ("Übergabe-Notiz: ", "Handoff note: "), ("Einschätzung SDR: ", "SDR take: "),
+                ("O-Ton Interessent: ", "In the prospect's words: "), ("Letzter Stand - ", "Latest update - "),
+                ("Warum kein SQL: ", "Why not an SQL: "), ("Fazit nach Erstgespräch: ", "Takeaway from discovery: ")]
 # Endings put after the reason. ``strip_boilerplate`` knows the first three and ``strip_frame`` the
 # fourth (each added after it was measured here); neither knows the fifth. For the rest see CONTACT_FRAMES.
 ENDINGS = [(" (JK 14.03.)", " (JK 14.03.)"), (" Danke & Gruß", " Thanks, best"), ("\n-- \nGesendet von meinem iPhone", "\n-- \nSent from my iPhone"),
@@ -1068,7 +1074,7 @@ def frames(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, model_di
     for title, frame in (("dev", dev), ("test", test), ("unprompted slice", load_corpus(UNPROMPTED_FILE))):
         labels = frame["label"].to_numpy()
         plain = classify_notes(frame["text"].tolist(), model)
-        rows = ([(("", ""), False)] + [(f, False) for f in FRAMES + CONTACT_FRAMES + CONTACT_FRAMES_FRESH + CONTACT_FRAMES_FRESH2] + [(e, True) for e in ENDINGS + ENDINGS_FRESH + ENDINGS_FRESH2]
+        rows = ([(("", ""), False)] + [(f, False) for f in FRAMES + FRAMES_FRESH + CONTACT_FRAMES + CONTACT_FRAMES_FRESH + CONTACT_FRAMES_FRESH2] + [(e, True) for e in ENDINGS + ENDINGS_FRESH + ENDINGS_FRESH2]
                 + [(("CAPS", "CAPS"), None), (("typos 10%", "typos 10%"), None), (("typos 25%", "typos 25%"), None)])
         for (de, en), after in rows:
             if en == "CAPS":  # the whole note in capitals
