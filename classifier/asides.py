@@ -270,11 +270,25 @@ _ASIDE_END = re.compile(r"(?::|\s[-–—>|]+|,)\s+")
 _NAMES_OR_NUMBERS = re.compile(r"xx(?:person|date|week|num)\b")
 _LONG_WORD = re.compile(r"(?<!\w)(?!xx)[^\W\d_]{3,}")  # a stamp of date and initials ("xxdate KE -") is no aside; a name is
 ASIDE_WORDS = 10  # an aside is at most this many words
+# A heading before a colon or a spaced dash ("Disposition:", "What we heard:", "Fazit nach Erstgespräch -")
+# names nobody and may still be an aside: such a short one is offered to the model too.
+HEADING_WORDS = 5
 
 
 def _may_be_aside(text: str) -> bool:
     return (len(text.split()) <= ASIDE_WORDS and bool(_NAMES_OR_NUMBERS.search(text))
             and ("xxperson" in text or bool(_LONG_WORD.search(text))))
+
+
+def _may_be_heading(text: str, separator: re.Match, rest: str) -> bool:
+    """A short heading before a colon or dash, followed by two words of its own ("Abbruch | contact: xxperson" has no body)."""
+    return (separator[0][0] != "," and len(text.split()) <= HEADING_WORDS and bool(_LONG_WORD.search(text))
+            and sum(not word.startswith("xx") for word in rest.split()) >= 2)
+
+
+def names_nobody(aside: str) -> bool:
+    """Whether an aside of :func:`aside_candidates` is a heading: it names no person, date or number."""
+    return not _NAMES_OR_NUMBERS.search(aside)
 
 
 def _balanced(text: str) -> bool:
@@ -284,6 +298,7 @@ def _balanced(text: str) -> bool:
 def aside_candidates(note: str) -> list[tuple[str, int, int]]:
     """Short clauses opening or closing ``note`` (masked, as :func:`classifier.lemmas.reading_text`
     gives it) that name a person or hold a number, each with the span of the note without it (start, end).
+    A heading of at most :data:`HEADING_WORDS` words before a colon or spaced dash needs neither.
 
     The opening clause ends at the first colon, comma or spaced dash outside brackets; the closing one is in
     brackets, or follows the last spaced dash, else the first colon or comma that leaves at most
@@ -293,13 +308,16 @@ def aside_candidates(note: str) -> list[tuple[str, int, int]]:
     [('Notes from call w/ Liam xxdate', 33, 52)]
     >>> aside_candidates("kein Budget dieses Jahr (Quelle: Telefonat xxdate )")
     [('Quelle: Telefonat xxdate', 0, 24)]
+    >>> aside_candidates("What we heard: no budget this year")
+    [('What we heard', 15, 34)]
     >>> aside_candidates("xxdate KE - kein Budget"), aside_candidates("no budget, call back later")
     ([], [])
     """
     found = []
     separators = [m for m in _ASIDE_END.finditer(note) if _balanced(note[: m.start()])]  # not inside brackets
     first = separators[0] if separators else None
-    if first and _may_be_aside(note[: first.start()]) and len(note[first.end():].split()) >= 2:
+    if (first and len(note[first.end():].split()) >= 2
+            and (_may_be_aside(note[: first.start()]) or _may_be_heading(note[: first.start()], first, note[first.end():]))):
         found.append((note[: first.start()].strip(), first.end(), len(note)))
     end = len(note.rstrip())
     if note[end - 1 : end] in (")", "]"):

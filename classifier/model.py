@@ -117,14 +117,16 @@ def _rests_past_asides(model: "ReasonModel", texts: list[str]) -> dict[int, tupl
     """The notes (by position; ``texts`` as the model reads them, :func:`~classifier.lemmas.reading_text`) that open
     or close with an aside the model reads as no reason: the rest of each, and its asides.
 
-    An aside is a short clause naming a person or holding a number
+    An aside is a short clause naming a person or holding a number, or a short heading
     (:func:`~classifier.asides.aside_candidates`: "Notes from call w/ Liam O'Connor 4/8:",
-    "(source: call 3/3)"). Read alone, it must come out ``other`` with at least
+    "(source: call 3/3)", "Disposition:"). Read alone, it must come out ``other`` with at least
     :data:`ASIDE_OTHER`; "Hr. X ist im Meeting -" does not (it says why nobody answered), so it
-    stays part of the note. The rules of :mod:`classifier.asides` drop the wordings they know
-    before the model sees a note; this catches the wordings they do not know.
+    stays part of the note. A heading that names nobody is not set aside where the note keeps an
+    aside that does: in "Abbruch | contact: Ms. Alvarez" the heading is all the note says. The
+    rules of :mod:`classifier.asides` drop the wordings they know before the model sees a note;
+    this catches the wordings they do not know.
     """
-    from classifier.asides import aside_candidates  # here: loading a model needs no spaCy step
+    from classifier.asides import aside_candidates, names_nobody  # here: loading a model needs no spaCy step
 
     if EMPTY_REASON not in model.labels:
         return {}
@@ -134,11 +136,15 @@ def _rests_past_asides(model: "ReasonModel", texts: list[str]) -> dict[int, tupl
     other = model.labels.index(EMPTY_REASON)
     proba = _score_texts(model, [aside for _, aside, _, _ in found])[0]
     spans: dict[int, tuple[int, int, list[str]]] = {}
+    kept_names: set[int] = set()  # notes with an aside naming someone that the model reads as a reason
     for (i, aside, start, end), p in zip(found, proba):
         if p.argmax() == other and p[other] >= ASIDE_OTHER:
             s, e, asides = spans.get(i, (0, len(texts[i]), []))
             spans[i] = (max(s, start), min(e, end), asides + [aside])
-    rests = {i: (texts[i][s:e].strip(), asides) for i, (s, e, asides) in spans.items()}
+        elif not names_nobody(aside):
+            kept_names.add(i)
+    rests = {i: (texts[i][s:e].strip(), asides) for i, (s, e, asides) in spans.items()
+             if not (i in kept_names and all(map(names_nobody, asides)))}
     return {i: (rest, asides) for i, (rest, asides) in rests.items() if len(rest.split()) >= 2}
 
 

@@ -134,6 +134,8 @@ def test_emoji_are_dropped_unless_they_are_all_there_is(note, reason):
         ("Message from Mr. Grant (LinkedIn, 3/2): no budget", "Message from xxperson (LinkedIn, xxdate )", "no budget"),  # not inside brackets
         ("no budget [ticket 4471]", "ticket xxnum", "no budget"),
         ("no budget [Mr. Dubois, 10/9]", "xxperson , xxdate", "no budget"),
+        ("Gesprächsfazit: kein Budget dieses Jahr", "Gesprächsfazit", "kein Budget dieses Jahr"),  # a heading names nobody
+        ("Bottom line - they went with a competitor", "Bottom line", "they went with a competitor"),
     ],
 )
 def test_asides_naming_someone_or_a_date_are_offered_to_the_model(note, aside, rest):
@@ -146,6 +148,8 @@ def test_asides_naming_someone_or_a_date_are_offered_to_the_model(note, aside, r
     [
         "14.03. KE - kein Budget",  # a stamp of date and initials: the rules keep it
         "no budget, call back later",  # names nobody, holds no number
+        "Leider, kein Budget mehr da",  # a heading ends at a colon or a dash, not a comma
+        "Was der Kunde am Telefon wirklich gesagt hat: kein Budget",  # too long for a heading
         "Call w/ Mr. Ng 3/4: none",  # the rest would be one word
         "Wir haben intern beschlossen, dass wir das Thema vor 2027 gar nicht mehr angehen werden, und das Budget ist weg",  # too long
     ],

@@ -134,10 +134,24 @@ def test_asides_no_rule_knows_change_no_answer_of_the_bundled_model(bundled_mode
     assert wrapped["confidence"].tolist() == plain["confidence"].tolist()
 
 
+@pytest.mark.parametrize("heading", ["Gesprächsfazit: ", "Account review: "])
+def test_headings_no_rule_knows_change_no_reason_of_the_bundled_model(bundled_model, heading):
+    """A heading is set aside like a contact, except where the note keeps a clause naming someone as part of its reason
+    ("..., der ist auf Reha bis KW 20"): then it stays, and may move the confidence, not the reason."""
+    from training.corpus import load_corpus
+
+    test = load_corpus("independent_test.csv")
+    notes = test.loc[test["register"] == "rep_note", "text"].tolist()[:40]
+    plain, headed = classify_notes(notes, bundled_model), classify_notes([heading + n for n in notes], bundled_model)
+    assert headed["reason"].tolist() == plain["reason"].tolist()
+    assert bundled_model.reading(heading + notes[0]) == (notes[0], [heading.strip(" :")])
+
+
 @pytest.mark.parametrize(
     "note",
     ["Hr. Maier ist im Meeting - Rückruf nächste Woche", "Rollout auf 2026 verschoben, bis dahin ruht das Thema",
-     "Bot-Eintrag, Firma 'xxx' (Hr. X) - Formular mit Fantasiedaten"],
+     "Bot-Eintrag, Firma 'xxx' (Hr. X) - Formular mit Fantasiedaten", "Zu früh: erst nach der Messe wieder melden",
+     "Kein Budget - Firma viel zu klein", "Abbruch | contact: Ms. Alvarez"],
 )
 def test_an_aside_that_carries_the_reason_stays_part_of_the_note(bundled_model, note):
     assert bundled_model.reading(note) == (note, [])
