@@ -151,9 +151,11 @@ def test_headings_no_rule_knows_change_no_reason_of_the_bundled_model(bundled_mo
     "note",
     ["Hr. Maier ist im Meeting - Rückruf nächste Woche", "Rollout auf 2026 verschoben, bis dahin ruht das Thema",
      "Bot-Eintrag, Firma 'xxx' (Hr. X) - Formular mit Fantasiedaten", "Zu früh: erst nach der Messe wieder melden",
-     "Kein Budget - Firma viel zu klein", "Abbruch | contact: Ms. Alvarez"],
+     "Kein Budget - Firma viel zu klein", "Abbruch | contact: Ms. Alvarez", "Lead schließen -> Info von Hr. Novak, 29.4.",
+     "rejected - see Zoho activity -> info from Mr. Novak, 4/29"],
 )
-def test_an_aside_that_carries_the_reason_stays_part_of_the_note(bundled_model, note):
+def test_an_aside_that_carries_the_note_stays_part_of_it(bundled_model, note):
+    """It carries the reason ("im Meeting", "zu früh"), or it is all the note says beside a contact ("Abbruch | contact: ...")."""
     assert bundled_model.reading(note) == (note, [])
 
 
