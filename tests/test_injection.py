@@ -9,6 +9,7 @@ import dataclasses
 import io
 import json
 import re
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -251,6 +252,13 @@ def test_html_report_stays_escaped(hostile_report_export, tmp_path):
     assert "<script" not in page and "<img" not in page and "<b>x" not in page
     assert not re.search(r"(href|src)\s*=\s*['\"]?(javascript|https?):", page, re.I)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_html_report_draws_hostile_names_without_font_warnings(hostile_report_export, tmp_path):
+    """Control characters in an owner's name never reach the charts' font (matplotlib would warn on stderr)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert invoke(*report_args(hostile_report_export, "-o", tmp_path / "report.html")).exit_code == 0
 
 
 def test_table_report_strips_escape_sequences_from_names(hostile_report_export):

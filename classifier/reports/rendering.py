@@ -321,7 +321,9 @@ def charts(report: dict, taxonomy: Taxonomy) -> dict[str, str]:
         names = [g["name"] for g in groups][::-1]
         values = [g["weak_share"] for g in groups][::-1]
         alerted = {a["subject"] for a in report["alerts"] if a["scope"] == key[:-1]}
-        ax.barh(names, values, color=["#c0392b" if n in alerted else "#7f8c8d" for n in names])
+        ax.barh(range(len(names)), values, color=["#c0392b" if n in alerted else "#7f8c8d" for n in names])
+        # by position, so two names alike once cleaned keep their own bars; no control character reaches the font
+        ax.set_yticks(range(len(names)), [for_terminal(str(n), one_line=True) for n in names])
         ax.axvline(overall, color="black", linestyle="--", linewidth=1)
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: percent(v, lang)))
