@@ -127,6 +127,10 @@ Usage::
     (:data:`FRAMES`) and with an ending such as "(JK 14.03.)" or "Thanks, best" after it
     (:data:`ENDINGS`), and in capitals (``'CAPS'``): macro-F1, the share right among the notes
     not flagged, and the share of answers it changed. Nothing is trained.
+``typos``
+    The shipped pipeline trained on the corpus plus a copy of every note with typos in 10% of
+    its words, against the bundled model: macro-F1 on each set as it is and with typos in 10% and
+    25% of the words, and the share of answers the typos change.
 ``unprompted_weight``
     The shipped pipeline with the texts written without a label (rounds 14-16) weighted 2 or 3
     times a note written for a label; also scored on the unprompted test slice and with the
@@ -134,7 +138,7 @@ Usage::
 
 Each trains on the whole corpus and prints macro-F1 on the ``--dev`` file (overall, German,
 English) and on the independent test set. ``committee``, ``round11`` to ``round13``,
-``annotators``, ``semantic``, ``distilled``, ``finetuned`` and ``unprompted_weight`` use the shipped pipeline (``round14`` to
+``annotators``, ``semantic``, ``distilled``, ``finetuned``, ``typos`` and ``unprompted_weight`` use the shipped pipeline (``round14`` to
 ``round16`` too, trained on the notes written for a label); the others ran before the
 naive Bayes committee shipped (2026-12-03) and compare against the calibrated SVM alone
 (:data:`SVM_ALONE`), as the README's figures do. Since rounds 14-16 joined ``corpus.csv``
@@ -1091,6 +1095,31 @@ def frames(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame, model_di
                   f"{right[kept].mean():.3f} right on {kept.mean():.0%} not flagged, {changed:.1%} of answers changed", flush=True)
 
 
+def typos(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    """The shipped pipeline trained on the corpus plus a copy of every note with typos in 10% of its words
+    (:func:`with_typos`, another seed than the evaluation's), against the bundled model: macro-F1 as it is,
+    and with typos in 10% and 25% of the words (as in ``frames``), with the share of answers they change."""
+    from classifier import ReasonModel, classify_notes, load_model
+
+    shipped = load_model()
+    copies = [with_typos(text, 0.10, 1) for text in corpus["text"]]
+    changed = [copy != text for copy, text in zip(copies, corpus["text"])]
+    texts = corpus["text"].tolist() + [c for c, k in zip(copies, changed) if k]
+    labels = corpus["label"].tolist() + [l for l, k in zip(corpus["label"], changed) if k]
+    pipeline = build_pipeline().fit(texts, labels)
+    augmented = ReasonModel(pipeline=pipeline, taxonomy=shipped.taxonomy, threshold=shipped.threshold)
+    print(f"{sum(changed)} typo copies beside {len(corpus)} notes", flush=True)
+    for title, frame in (("dev", dev), ("test", test), ("unprompted slice", load_corpus(UNPROMPTED_FILE))):
+        for name, model in (("bundled", shipped), ("with typo copies", augmented)):
+            plain = classify_notes(frame["text"].tolist(), model)
+            parts = [f"as it is {macro_f1(frame['label'], plain['reason']):.3f}"]
+            for share in (0.10, 0.25):
+                typed = classify_notes([with_typos(t, share, 0) for t in frame["text"]], model)
+                moved = (typed["reason"].to_numpy() != plain["reason"].to_numpy()).mean()
+                parts.append(f"typos {share:.0%} {macro_f1(frame['label'], typed['reason']):.3f} ({moved:.1%} changed)")
+            print(f"{title}, {name}: " + ", ".join(parts), flush=True)
+
+
 # Frames for training copies, none of them in FRAMES (the evaluation's) and none that
 # ``strip_frame`` removes anyway: sentence openers and headers a rep or a workflow puts before the reason.
 TRAINING_FRAMES = {
@@ -1140,7 +1169,7 @@ def frame_augment(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -
 
 EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
                "filters": filters, "dropout": dropout, "languages": languages, "round10": round10, "known": known,
-               "committee": committee, "round11": round11, "round12": round12, "round13": round13, "round14": round14, "round15": round15, "round16": round16, "annotators": annotators, "embeddings": embeddings, "semantic": semantic, "distilled": distilled, "finetuned": finetuned, "clusters": clusters, "lsa": lsa,
+               "committee": committee, "typos": typos, "round11": round11, "round12": round12, "round13": round13, "round14": round14, "round15": round15, "round16": round16, "annotators": annotators, "embeddings": embeddings, "semantic": semantic, "distilled": distilled, "finetuned": finetuned, "clusters": clusters, "lsa": lsa,
                "review_signals": review_signals, "unprompted_weight": unprompted_weight, "stacked": stacked, "frames": frames, "frame_augment": frame_augment}
 
 
