@@ -188,20 +188,26 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "anfaenglich*", "*planung*", "vorueberlegung*", "vision*", "wunschliste*", "wishlist", "exploratory",
         "vorprojekt*", "vorstudie*", "machbarkeitsstudie*", "nascent", "horizont",
     ),
+    # reaching someone, calling, answering: an event, not a failure ("Reached Ms. Alvarez", "endlich erreicht");
+    # under a negation it is one ("nicht erreicht", "no answer")
+    "contact": (
+        "erreich*", "reach*", "anruf*", "call*", "ruf*", "telefon*", "phone*", "rueckmeld*", "respon*", "repl*",
+        "antwort*", "answer*", "zurueckgerufen", "melden", "meldet", "gemeldet", "hear", "heard", "pick*", "abheb*",
+        "*anruf*", "tel", "handy", "handynummer*", "festnetz*", "durchwahl*", "klingel*", "durchklingel*", "ring",
+        "dial", "nachricht*", "message", "beantwort*", "rueckantwort*", "react*", "reagier*", "reaktion*", "availab*",
+        "verfuegbar*", "contactable", "kontaktier*", "kontaktaufnahme*", "rangeh*",
+    ),
+    # words that say the contact failed in themselves
     "contact_fail": (
-        "erreich*", "unerreichbar", "reach*", "unreachable", "anruf*", "anrufbeantworter", "call*", "ruf*",
-        "telefon*", "phone*", "mailbox", "voicemail*", "voice-mail", "rueckmeld*", "respon*", "repl*", "antwort*",
-        "answer*", "zurueckgerufen", "melden", "meldet", "gemeldet", "schweig*", "silent", "silence", "ghost*",
-        "abgetaucht", "totstell*", "funkstille", "hear", "heard", "pick*", "abheb*", "besetzt", "ooo", "abwesend*",
-        "absent", "versuch*", "attempt*", "tried", "try", "outreach", "no-show", "noshow", "*erreichbar*", "*anruf*",
-        "tel", "handy", "handynummer*", "festnetz*", "durchwahl*", "klingel*", "durchklingel*", "ring", "dial", "vm",
-        "lvm", "sprachbox*", "sprachnachricht*", "nachricht*", "hinterlass*", "message", "beantwort*",
-        "rueckantwort*", "react*", "reagier*", "reaktion*", "ignor*", "geghostet", "unbeantwortet", "vergeblich*",
+        "unerreichbar", "unreachable", "anrufbeantworter", "mailbox", "voicemail*", "voice-mail", "schweig*",
+        "silent", "silence", "ghost*", "abgetaucht", "totstell*", "funkstille", "besetzt", "ooo", "abwesend*",
+        "absent", "versuch*", "attempt*", "tried", "try", "outreach", "no-show", "noshow", "*erreichbar*", "vm",
+        "lvm", "sprachbox*", "sprachnachricht*", "hinterlass*", "ignor*", "geghostet", "unbeantwortet", "vergeblich*",
         "erfolglos*", "unsuccessful*", "mehrmals", "zigmal", "x-mal", "nachfass*", "nachhak*", "chase*", "autorepl*",
-        "autorespon*", "abwesenheit*", "outofoffice", "out-of-office", "unterwegs", "unavailable", "availab*",
-        "verfuegbar*", "unverfuegbar*", "contactable", "uncontactable", "kontaktier*", "kontaktversuch*",
-        "kontaktaufnahme*", "abtauch*", "tauchstation", "vanish*", "disappear*", "verschwund*", "verschwind*",
-        "rangeh*", "freizeichen", "rueckrufbitte*", "unanswered", "unreturned", "untertauch*", "stille", "verreisen",
+        "autorespon*", "abwesenheit*", "outofoffice", "out-of-office", "unterwegs", "unavailable", "unverfuegbar*",
+        "uncontactable", "kontaktversuch*", "abtauch*", "tauchstation", "vanish*", "disappear*", "verschwund*",
+        "verschwind*", "freizeichen", "rueckrufbitte*", "unanswered", "unreturned", "untertauch*", "stille",
+        "verreisen",
     ),
     "need": (
         "bedarf*", "*bedarf*", "need*", "brauch*", "benoetig*", "interess*", "interest*", "nutzen", "mehrwert*",

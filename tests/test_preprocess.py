@@ -84,6 +84,24 @@ def test_a_wife_or_father_is_family_only_when_someone_s(note, family):
     assert ("cue_about_spouse" in NotePreprocessor(cues=False).transform([note])[0].split()) is family
 
 
+@pytest.mark.parametrize(
+    "note, failed",
+    [
+        ("Reached Mr. Osei today, they use a competitor", False),
+        ("Endlich erreicht: Budget ist weg", False),
+        ("Message from Ms. Grant: budget is gone", False),
+        ("nicht erreicht, nur Mailbox", True),
+        ("no answer after three calls", True),
+        ("geht nicht ans Telefon", True),
+    ],
+)
+def test_reaching_someone_is_no_sign_of_a_failed_contact(note, failed):
+    """ "Reached", "erreicht", "message" are contact events; only under a negation, or with a word such as "Mailbox", did the contact fail."""
+    tokens = set(NotePreprocessor(cues=False).transform([note])[0].split())
+    assert bool({"cue_about_contact_fail", "cue_negated_contact"} & tokens) is failed
+    assert "cue_about_contact" in tokens
+
+
 def test_function_words_dropped_but_negations_kept():
     tokens = NotePreprocessor(cues=False, concepts=False, function_words="drop").transform(["I'm not the one who decides"])[0].split()
     assert "not" in tokens and not {"i", "be", "the"} & set(tokens)
