@@ -280,10 +280,11 @@ def _may_be_aside(text: str) -> bool:
             and ("xxperson" in text or bool(_LONG_WORD.search(text))))
 
 
-def _may_be_heading(text: str, separator: re.Match, rest: str) -> bool:
-    """A short heading before a colon or dash, followed by two words of its own ("Abbruch | contact: xxperson" has no body)."""
+def _may_be_heading(text: str, separator: re.Match, rest: list[str]) -> bool:
+    """A short heading before a colon or dash, followed by two words of its own (``rest``: the words after it;
+    "Abbruch | contact: xxperson" has no body)."""
     return (separator[0][0] != "," and len(text.split()) <= HEADING_WORDS and bool(_LONG_WORD.search(text))
-            and sum(not word.startswith("xx") for word in rest.split()) >= 2)
+            and sum(not word.startswith("xx") for word in rest) >= 2)
 
 
 def names_nobody(aside: str) -> bool:
@@ -316,8 +317,8 @@ def aside_candidates(note: str) -> list[tuple[str, int, int]]:
     found = []
     separators = [m for m in _ASIDE_END.finditer(note) if _balanced(note[: m.start()])]  # not inside brackets
     first = separators[0] if separators else None
-    if (first and len(note[first.end():].split()) >= 2
-            and (_may_be_aside(note[: first.start()]) or _may_be_heading(note[: first.start()], first, note[first.end():]))):
+    rest = note[first.end():].split() if first else []
+    if len(rest) >= 2 and (_may_be_aside(note[: first.start()]) or _may_be_heading(note[: first.start()], first, rest)):
         found.append((note[: first.start()].strip(), first.end(), len(note)))
     end = len(note.rstrip())
     if note[end - 1 : end] in (")", "]"):

@@ -384,8 +384,8 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
     (
         "heading_without_body",  # "Abbruch | contact: Ms. Alvarez": the heading is set aside and the contact decides
         "classifier/asides.py",
-        "            and sum(not word.startswith(\"xx\") for word in rest.split()) >= 2)",
-        "            and len(rest.split()) >= 2)",
+        "            and sum(not word.startswith(\"xx\") for word in rest) >= 2)",
+        "            and len(rest) >= 2)",
         ["tests/test_model.py"],
     ),
     (
