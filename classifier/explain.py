@@ -161,8 +161,8 @@ def explain(model: ReasonModel, note: str, top: int = 6) -> dict:
         pushing towards the reason, largest first) and ``against`` (phrases pushing towards the
         runner-up, most negative first), each at most ``top`` ``(phrase, weight)`` pairs, and
         ``note_lang`` (``de``/``en``, for :func:`explain_text`), and ``set_aside``: the asides
-        that name someone or a date and no reason (:meth:`ReasonModel.reading`), whose words
-        did not decide. An empty note gets ``other`` with confidence 1.0 and no phrases, as in classification.
+        (a contact, a date, a heading) the model reads as no reason (:meth:`ReasonModel.reading`),
+        whose words did not decide. An empty note gets ``other`` with confidence 1.0 and no phrases, as in classification.
 
     Examples
     --------
