@@ -24,7 +24,7 @@ from pathlib import Path
 from classifier.asides import strip_asides
 from classifier.cues import CUES
 from classifier.language import detect_language
-from classifier.lexicon import NEGATIONS, content_tokens, unowned_kin, word_concepts
+from classifier.lexicon import NEGATIONS, OWNED, content_tokens, owned_concepts, word_concepts
 from classifier.normalize import clean, fold, mask
 
 LANGS = ("de", "en")
@@ -66,6 +66,18 @@ def _lemma_table(lang: str) -> dict[str, str]:
     return srsly.read_gzip_json(path) if path.suffix == ".gz" else srsly.read_json(path)
 
 
+POSSESSIVE_LEMMAS = {
+    form: base
+    for base, stem in (("mein", "mein"), ("dein", "dein"), ("sein", "sein"), ("ihr", "ihr"), ("unser", "unser"),
+                       ("unser", "unsr"), ("euer", "eur"))
+    for form in (stem + ending for ending in ("", "e", "em", "en", "er", "es"))
+    if form not in ("eur", "unsr")
+} | {"euer": "euer"}
+"""German possessive determiners by their own lemma: spacy-lookups-data gives "unserem", "Ihr",
+"deine" the lemma "mein", "unser" and "meiner" the lemma "sich", and "mein" the verb "meinen"
+(to mean), so "mein Partner" and "unser Partner" read alike."""
+
+
 class _Lemmatiser:
     """Token text -> folded lower-case lemma, with a per-language cache (tokens repeat a lot)."""
 
@@ -79,7 +91,7 @@ class _Lemmatiser:
     def __call__(self, text: str) -> str:
         hit = self.cache.get(text)
         if hit is None:
-            lemma = self._lookup(text)
+            lemma = POSSESSIVE_LEMMAS.get(text.lower()) or self._lookup(text)
             if lemma is None and _FOLDED.search(text):  # "gewuenscht" -> "gewünscht"
                 lemma = self._lookup(_unfold(text))
             hit = fold((lemma or text).lower())
@@ -279,7 +291,9 @@ class _CueScanner:
                     cues.append(name)
             if negation:
                 last_negation = i
-            elif concepts and not unowned_kin(tokens, i):
+            elif concepts:
+                if token in OWNED and (owned := owned_concepts(tokens, i)) is not None:
+                    concepts = tuple((f"cue_about_{c}", f"cue_negated_{c}") for c in owned)
                 negated = i - last_negation <= self.scope
                 for about, under_negation in concepts:
                     found.add(about)

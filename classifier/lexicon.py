@@ -507,18 +507,35 @@ KIN = frozenset("frau mann partnerin sohn vater bruder son father dad brother mo
 Telefon", "junger Mann", "der Name des Mannes" are anybody. Their ``spouse`` concept needs one of
 :data:`POSSESSIVES` in the two words before them."""
 
-POSSESSIVES = frozenset("mein sich unser dein euer sein my our his her their your".split())
-"""Possessives as lemmas: spaCy's German table gives "meiner", "unser" as "sich" and "ihr",
-"seinem" as "mein"."""
+POSSESSIVES = frozenset("mein unser dein euer sein ihr my our his her their your".split())
+"""Possessives as lemmas (:data:`classifier.lemmas.POSSESSIVE_LEMMAS` gives every German form its own)."""
+
+PARTNERS = frozenset(("partner",))
+"""Words that name a person close to the buyer after a singular owner ("mein Partner", "my
+partner", "sein Partner": someone who decides with them, a ``spouse``) and a business partner
+otherwise ("unser Partner", "partner territory": a ``known`` account)."""
+
+SINGULAR_OWNERS = frozenset("mein dein sein my his her".split())
+OWNED = KIN | PARTNERS
 
 
-def unowned_kin(tokens: list[str], i: int) -> bool:
-    """Whether ``tokens[i]`` is a :data:`KIN` word with no possessive just before it.
+def owned_concepts(tokens: list[str], i: int) -> tuple[str, ...] | None:
+    """The concepts of ``tokens[i]`` where the words before it decide them, else ``None``.
 
-    >>> unowned_kin(["der", "mann", "am", "telefon"], 1), unowned_kin(["sich", "frau"], 1)
-    (True, False)
+    A :data:`KIN` word without a possessive in the two words before it has none; a word of
+    :data:`PARTNERS` after a singular owner is ``spouse``.
+
+    >>> owned_concepts(["der", "mann", "am", "telefon"], 1), owned_concepts(["mein", "frau"], 1)
+    ((), None)
+    >>> owned_concepts(["mit", "mein", "partner"], 2), owned_concepts(["unser", "partner"], 1)
+    (('spouse',), None)
     """
-    return tokens[i] in KIN and POSSESSIVES.isdisjoint(tokens[max(0, i - 2) : i])
+    token, before = tokens[i], tokens[max(0, i - 2) : i]
+    if token in KIN:
+        return () if POSSESSIVES.isdisjoint(before) else None
+    if token in PARTNERS and not SINGULAR_OWNERS.isdisjoint(before):
+        return ("spouse",)
+    return None
 
 
 @lru_cache(maxsize=50_000)
@@ -548,7 +565,7 @@ def word_concepts(lemma: str) -> tuple[str, ...]:
 def concept_tokens(tokens: list[str], scope: int = 3) -> list[str]:
     """``cue_about_<concept>`` tokens for the lemmas of a note, ``cue_negated_<concept>`` under a negation.
 
-    A :data:`KIN` word counts only when it is someone's (:func:`unowned_kin`).
+    A :data:`KIN` word counts only when it is someone's, a partner may be one (:func:`owned_concepts`).
 
     >>> concept_tokens(["kein", "budget", "beim", "lieferant"])
     ['cue_about_money', 'cue_about_supplier', 'cue_negated_money', 'cue_negated_supplier']
@@ -559,9 +576,8 @@ def concept_tokens(tokens: list[str], scope: int = 3) -> list[str]:
         if token in NEGATIONS:
             last_negation = i
             continue
-        if unowned_kin(tokens, i):
-            continue
-        for concept in word_concepts(token):
+        owned = owned_concepts(tokens, i) if token in OWNED else None
+        for concept in word_concepts(token) if owned is None else owned:
             found.add(f"cue_about_{concept}")
             if i - last_negation <= scope:
                 found.add(f"cue_negated_{concept}")

@@ -85,6 +85,31 @@ def test_a_wife_or_father_is_family_only_when_someone_s(note, family):
 
 
 @pytest.mark.parametrize(
+    "note, spouse",
+    [
+        ("Ich spreche noch mal mit meinem Partner", True),
+        ("I have to run it by my partner", True),
+        ("Sein Partner in der Kanzlei entscheidet mit", True),
+        ("Lead kam über unseren Partner", False),
+        ("Wird von Ihrem Partner betreut", False),
+        ("Outside partner territory", False),
+    ],
+)
+def test_a_partner_is_someone_who_decides_only_when_someone_s_own(note, spouse):
+    """ "mein Partner" decides with the buyer; "unser Partner" is a channel partner who owns the account."""
+    tokens = set(NotePreprocessor(cues=False).transform([note])[0].split())
+    assert ("cue_about_spouse" in tokens) is spouse
+    assert ("cue_about_known" in tokens) is not spouse
+
+
+def test_german_possessives_keep_their_owner():
+    """spacy-lookups-data gives "unserem" and "Ihr" the lemma "mein"; whose partner or customer it is matters."""
+    mine, ours, yours = (NotePreprocessor(cues=False, concepts=False).transform([note])[0].split()[0]
+                         for note in ("meinem Kunden", "unserem Kunden", "Ihrem Kunden"))
+    assert len({mine, ours, yours}) == 3
+
+
+@pytest.mark.parametrize(
     "note, failed",
     [
         ("Reached Mr. Osei today, they use a competitor", False),
