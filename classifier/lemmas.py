@@ -77,22 +77,38 @@ POSSESSIVE_LEMMAS = {
 "deine" the lemma "mein", "unser" and "meiner" the lemma "sich", and "mein" the verb "meinen"
 (to mean), so "mein Partner" and "unser Partner" read alike."""
 
+LEMMA_FIXES = {
+    "de": {"daten": "daten", "lost": "lost", "wegen": "wegen", "gebeten": "bitten", "schlicht": "schlicht",
+           "null": "null", "bot": "bot", "verband": "verband", "ran": "ran", "paar": "paar", "trotz": "trotz",
+           "zustande": "zustande", "gemeinde": "gemeinde", "einführen": "einführen", "deutsch": "deutsch",
+           "sitz": "sitz", "polen": "polen"},
+    "en": {"data": "data", "number": "number", "numbers": "number", "meeting": "meeting", "holding": "holding",
+           "marketing": "marketing", "first": "first", "second": "second", "third": "third", "ai": "ai",
+           "more": "more", "most": "most", "better": "better", "best": "best", "further": "further"},
+}
+"""Words whose lookup lemma is another word ("Daten" -> "Datum" the date, "wegen" -> "weg",
+"number" -> "numb", "meeting" -> "meet", "holding" -> "hold" the pause, "first" -> "1"), by their own.
+Keys are lower case."""
+
 
 class _Lemmatiser:
     """Token text -> folded lower-case lemma, with a per-language cache (tokens repeat a lot)."""
 
     def __init__(self, lang: str):
+        self.lang = lang
         self.primary = _lemma_table(lang)
         self.secondary = _lemma_table("en" if lang == "de" else "de")
         self.own_words = load_nlp(lang).Defaults.stop_words  # "am" is German, never English "be"
+        self.own_lemmas = _lemma_values(lang)
+        self.fixes = {**POSSESSIVE_LEMMAS, **LEMMA_FIXES[lang]}
         self.cache: dict[str, str] = {}
         self.orth_cache: dict[int, str] = {}
 
     def __call__(self, text: str) -> str:
         hit = self.cache.get(text)
         if hit is None:
-            lemma = POSSESSIVE_LEMMAS.get(text.lower()) or self._lookup(text)
-            if lemma is None and _FOLDED.search(text):  # "gewuenscht" -> "gewünscht"
+            lemma = self.fixes.get(text.lower()) or self._lookup(text)
+            if lemma is None and _FOLDED.search(text) and (self.lang == "de" or self._may_borrow(text)):  # "gewuenscht" -> "gewünscht"
                 lemma = self._lookup(_unfold(text))
             hit = fold((lemma or text).lower())
             if len(self.cache) < CACHE_LIMIT:
@@ -109,13 +125,40 @@ class _Lemmatiser:
         return hit
 
     def _lookup(self, text: str) -> str | None:
-        tables = (self.primary,) if text.lower() in self.own_words else (self.primary, self.secondary)
-        for table in tables:
-            for form in (text, text.lower(), text.capitalize()):
-                lemma = table.get(form)
-                if lemma is not None:
-                    return lemma
+        for form in (text, text.lower(), text.capitalize()):
+            lemma = self.primary.get(form)
+            if lemma is not None:
+                return lemma
+        if not self._may_borrow(text):
+            return None
+        for form in (text, text.lower(), text.capitalize()):
+            lemma = self.secondary.get(form)
+            if lemma is not None:
+                return None if self._respelt(text.lower(), lemma.lower()) else lemma
         return None
+
+    def _may_borrow(self, text: str) -> bool:
+        """Whether a word the own table does not know may take the other language's lemma.
+
+        Mixed notes need it ("Kunden" in an English note, "Leads" in a German one), but a word that
+        is a lemma of its own language is no foreign word ("half" is no form of "helfen", "pass"
+        none of "passen"), and German borrows no "-ing" noun ("Timing", "Tracking" stay).
+        """
+        lower = text.lower()
+        if lower in self.own_words or lower in self.own_lemmas:
+            return False
+        return not (self.lang == "de" and lower.endswith("ing"))
+
+    def _respelt(self, word: str, lemma: str) -> bool:
+        """Whether a German lemma is an English word respelt ("expensive" -> "expensiv", "flexible" ->
+        "flexibel"), not a German word's lemma ("Kunden" -> "Kunde")."""
+        return self.lang == "en" and word.endswith("e") and lemma in (word[:-1], word[:-3] + "bel")
+
+
+@lru_cache(maxsize=None)
+def _lemma_values(lang: str) -> frozenset[str]:
+    """The lemmas of a language's lookup table, lower case: words that are their own base form."""
+    return frozenset(lemma.lower() for lemma in _lemma_table(lang).values())
 
 
 _FOLDED = re.compile(r"ae|oe|ue|ss", re.I)

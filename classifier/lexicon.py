@@ -426,9 +426,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "allenfalls", "nachverhandl*", "verhandl*", "negotiat*", "counteroffer*", "feilsch*", "warte", "einwand",
         "einwendung*", "weigh", "stall",
     ),
+    # not "meeting": "im Meeting", "in a meeting" say someone is busy, not where the note comes from
     "status": (
         "disqualif*", "reject*", "abgelehnt", "ablehn*", "lost", "verloren", "unqualif*", "qualif*", "closed*",
-        "geschlossen", "siehe", "note*", "notiz*", "log", "telefonat*", "gespraech*", "meeting", "termin*",
+        "geschlossen", "siehe", "note*", "notiz*", "log", "telefonat*", "gespraech*", "termin*",
         "besprochen", "discussed", "ok", "erledigt", "done", "storniert", "cancel*", "nein", "no", "nope", "dead",
         "dq", "disq", "nq", "lose", "verlier*", "close", "storno*", "stornier*", "archiv*", "vermerk*", "kommentar*",
         "comment*", "protokoll*", "telco", "*gespraech*", "tbd", "sonstig*", "negativ*", "fertig", "finish",

@@ -110,6 +110,37 @@ def test_german_possessives_keep_their_owner():
 
 
 @pytest.mark.parametrize(
+    "note, lang, word, lemma",
+    [
+        ("only half the team uses it", "en", "half", "half"),  # not German "helfen"
+        ("they did not pass the review", "en", "pass", "pass"),  # not "passen", to fit
+        ("Kunden sagt no budget", "en", "kunden", "kunde"),  # a German word in an English note keeps its lemma
+        ("Timing passt nicht", "de", "timing", "timing"),  # a German noun, not English "time"
+        ("Leads kamen doppelt", "de", "leads", "lead"),
+        ("Daten unvollständig", "de", "daten", "daten"),  # data, not "Datum", the date
+    ],
+)
+def test_a_word_takes_a_lemma_of_its_own_language(note, lang, word, lemma):
+    from classifier.lemmas import note_tokens
+
+    words = [w for w in note.lower().replace("ä", "ae").split()]
+    assert note_tokens(note, lang)[words.index(word)] == lemma
+
+
+@pytest.mark.parametrize(
+    "note, concept",
+    [
+        ("way too expensive for them", "money"),
+        ("their data is from 2019", "bad_data"),
+        ("Daten von 2019", "bad_data"),
+        ("Holding decides centrally", "org_above"),
+    ],
+)
+def test_concepts_fire_on_words_the_lookup_table_misreads(note, concept):
+    assert f"cue_about_{concept}" in NotePreprocessor(cues=False).transform([note])[0].split()
+
+
+@pytest.mark.parametrize(
     "note, failed",
     [
         ("Reached Mr. Osei today, they use a competitor", False),
