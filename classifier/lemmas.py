@@ -78,7 +78,8 @@ POSSESSIVE_LEMMAS = {
 (to mean), so "mein Partner" and "unser Partner" read alike."""
 
 LEMMA_FIXES = {
-    "de": {"daten": "daten", "lost": "lost", "wegen": "wegen", "gebeten": "bitten", "schlicht": "schlicht",
+    "de": {"bereit": "bereit", "frisch": "frisch", "sauer": "sauer", "fertig": "fertig", "schicken": "schicken",
+           "gläubiger": "gläubiger", "verzogen": "verzogen", "daten": "daten", "lost": "lost", "wegen": "wegen", "gebeten": "bitten", "schlicht": "schlicht",
            "null": "null", "bot": "bot", "verband": "verband", "ran": "ran", "paar": "paar", "trotz": "trotz",
            "zustande": "zustande", "gemeinde": "gemeinde", "einführen": "einführen", "deutsch": "deutsch",
            "sitz": "sitz", "polen": "polen"},
@@ -107,9 +108,9 @@ class _Lemmatiser:
     def __call__(self, text: str) -> str:
         hit = self.cache.get(text)
         if hit is None:
-            lemma = self.fixes.get(text.lower()) or self._lookup(text)
+            lemma = self._fixed_or_looked_up(text)
             if lemma is None and _FOLDED.search(text) and (self.lang == "de" or self._may_borrow(text)):  # "gewuenscht" -> "gewünscht"
-                lemma = self._lookup(_unfold(text))
+                lemma = self._fixed_or_looked_up(_unfold(text))
             hit = fold((lemma or text).lower())
             if len(self.cache) < CACHE_LIMIT:
                 self.cache[text] = hit
@@ -124,11 +125,20 @@ class _Lemmatiser:
                 self.orth_cache[orth] = hit
         return hit
 
+    def _fixed_or_looked_up(self, text: str) -> str | None:
+        return self.fixes.get(text.lower()) or self._lookup(text)
+
     def _lookup(self, text: str) -> str | None:
-        for form in (text, text.lower(), text.capitalize()):
+        lower = text.lower()
+        for form in (text, lower):
             lemma = self.primary.get(form)
             if lemma is not None:
                 return lemma
+        if lower in self.own_lemmas:  # "fragen", "zahlen", "schicken": a verb, not the noun "Fragen"
+            return lower
+        lemma = self.primary.get(text.capitalize())
+        if lemma is not None:
+            return lemma
         if not self._may_borrow(text):
             return None
         for form in (text, text.lower(), text.capitalize()):

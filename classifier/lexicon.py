@@ -142,7 +142,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "wiedervorlag*", "wv", "circle", "revisit", "reconnect", "nurture*", "recontact*", "fy", "late",
     ),
     "busy": (
-        "busy", "beschaeftigt", "stress*", "zeit", "time", "swamped", "slammed", "overloaded", "ausgelastet", "voll",
+        "busy", "beschaeftigt", "beschaeftigen", "stress*", "zeit", "time", "swamped", "slammed", "overloaded", "ausgelastet", "auslasten", "voll",
         "plate", "priorit*", "urlaub*", "vacation", "holiday*", "messe*", "fair", "umzug*", "umstrukturier*",
         "reorg*", "restruktur*", "restructur*", "fusion*", "merger*", "uebernahme*", "acqui*", "saison*", "season*",
         "hochsaison", "projekt*", "project*", "verschoben", "verschieb*", "postpon*", "hold", "pause*",
@@ -192,7 +192,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     # under a negation it is one ("nicht erreicht", "no answer")
     "contact": (
         "erreich*", "reach*", "anruf*", "call*", "ruf*", "telefon*", "phone*", "rueckmeld*", "respon*", "repl*",
-        "antwort*", "answer*", "zurueckgerufen", "melden", "meldet", "gemeldet", "hear", "heard", "pick*", "abheb*",
+        "antwort*", "answer*", "zurueckgerufen", "zurueckrufen", "melden", "meldet", "gemeldet", "hear", "heard", "pick*", "abheb*",
         "*anruf*", "tel", "handy", "handynummer*", "festnetz*", "durchwahl*", "klingel*", "durchklingel*", "ring",
         "dial", "nachricht*", "message", "beantwort*", "rueckantwort*", "react*", "reagier*", "reaktion*", "availab*",
         "verfuegbar*", "contactable", "kontaktier*", "kontaktaufnahme*", "rangeh*",
@@ -200,7 +200,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     # words that say the contact failed in themselves
     "contact_fail": (
         "unerreichbar", "unreachable", "anrufbeantworter", "mailbox", "voicemail*", "voice-mail", "schweig*",
-        "silent", "silence", "ghost*", "abgetaucht", "totstell*", "funkstille", "besetzt", "ooo", "abwesend*",
+        "silent", "silence", "ghost*", "abgetaucht", "totstell*", "funkstille", "besetzt", "besetzen", "ooo", "abwesend*",
         "absent", "versuch*", "attempt*", "tried", "try", "outreach", "no-show", "noshow", "*erreichbar*", "vm",
         "lvm", "sprachbox*", "sprachnachricht*", "hinterlass*", "ignor*", "geghostet", "unbeantwortet", "vergeblich*",
         "erfolglos*", "unsuccessful*", "mehrmals", "zigmal", "x-mal", "nachfass*", "nachhak*", "chase*", "autorepl*",
@@ -233,9 +233,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "incumbent": (
         "bereits", "schon", "already", "existing", "bestehend*", "vorhanden*", "current*", "zufrieden*", "happy",
-        "satisfied", "content", "versorgt", "covered", "sorted", "aktuell*", "using", "nutzen", "einsatz*",
+        "satisfied", "content", "versorgt", "versorgen", "covered", "aktuell*", "using", "nutzen", "einsatz*",
         "einsetz*", "inhouse", "in-house", "eigene", "eigenen", "eigenes", "own", "intern*", "selbst",
-        "eigenentwicklung*", "eigenbau", "team", "jahrelang", "langjaehrig*", "years", "stammlieferant*",
+        "eigenentwicklung*", "eigenbau", "team", "jahrelang", "langjaehrig*", "stammlieferant*",
         "hauslieferant*", "bewaehrt*", "benutz*", "verwend*", "use", "loesung*", "solution*", "system", "tool*",
         "excel", "exceltabelle*", "excelliste*", "excel-tabelle*", "excel-liste*", "spreadsheet*", "legacy",
         "altsystem*", "bestandssystem*", "bisherig*", "bisher", "gluecklich", "loesen", "eigen", "selber",
@@ -249,9 +249,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "contract": (
         "vertrag*", "*vertrag*", "vertraeg*", "contract*", "rahmenvertrag*", "framework", "agreement*",
-        "vereinbarung*", "laufzeit*", "kuendig*", "renew*", "verlaenger*", "unterschrieben", "signed", "gebunden",
+        "vereinbarung*", "laufzeit*", "kuendig*", "renew*", "verlaenger*", "unterschrieben", "unterschreiben", "gebunden", "binden",
         "bound", "locked", "tied", "vergeben", "awarded", "zuschlag*", "ausschreibung*", "tender*", "bid*", "chose",
-        "chosen", "selected", "gewaehlt", "entschieden", "went", "picked", "gone", "*laufzeit*", "kuendbar*",
+        "chosen", "selected", "gewaehlt", "picked", "*laufzeit*", "kuendbar*",
         "unkuendbar*", "frist*", "notice", "term", "expire*", "expiry", "expiration", "auslauf*", "*verlaengerung*",
         "commit*", "lock", "tie", "bind", "obligat*", "verpflicht*", "abschliess*", "msa", "sow", "sla", "rfp", "rfq",
         "rfi", "*ausschreibung*", "*vergabe*", "*auftrag*", "award*", "shortlist*", "choose", "select*", "opt",
@@ -265,7 +265,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "target*", "icp", "profil*", "profile*", "kriteri*", "criteria", "criterion", "voraussetzung*",
         "anforderung*", "requirement*", "mindest*", "minimum", "abnahme*", "volume*", "menge*", "exklusiv*",
         "exclusiv*", "offering*", "sortiment*", "portfolio", "leistungsspektrum", "fit", "passt", "passen",
-        "geeignet", "suitable", "scope", "expertise", "erfahrung*", "experience*", "feature*", "funktion*",
+        "geeignet", "eignen", "suitable", "scope", "expertise", "erfahrung*", "experience*", "feature*", "funktion*",
         "integration*", "schnittstelle*", "interface*", "on-prem*", "onprem*", "sap", "zertifi*", "certif*",
         "compliance", "sprache*", "language*", "support*", "ma", "fte", "mitarbeitend*", "angestellt*", "groess*",
         "mittelstand*", "mittelstaend*", "kmu", "sme", "smb", "startup*", "start-up*", "enterprise*",
@@ -278,7 +278,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "compatib*", "incompatib*", "inkompatib*", "prem", "premise", "cloud*", "saas", "hosting*", "gehostet",
         "datenschutz*", "dsgvo", "gdpr", "iso", "tisax", "englisch*", "english", "franzoesisch*", "french",
         "italienisch*", "italian", "spanisch*", "spanish", "german", "mehrsprachig*", "multilingual",
-        "lokalisierung*", "localiz*", "localis*", "nische*", "niche", "b2b", "b2g", "oeffentlich*", "behoerde*",
+        "lokalisierung*", "localiz*", "localis*", "nische*", "niche", "b2b", "oeffentlich*", "behoerde*",
         "kommune*", "kommunal*", "gemeinde*", "schule*", "school*", "universit*", "hochschul*", "uni", "verein",
         "non-profit", "nonprofit", "ngo", "charity", "gemeinnuetzig*", "stiftung*", "kirche*", "church*",
         "government*", "gov", "staatlich*", "ministerium*", "krankenhaus*", "klinik*", "hospital*", "*profil*",
@@ -350,8 +350,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "inconsistent*", "widerspruechlich*", "outdate*", "leer*", "detail", "typo", "typos",
     ),
     "gone": (
-        "ausgeschieden", "verlassen", "left", "verzogen", "moved", "umgezogen", "verstorben", "deceased", "died",
-        "tot", "rente", "rentner*", "ruhestand", "retired", "retire*", "gekuendigt", "quit", "longer", "mehr",
+        "ausgeschieden", "verlassen", "left", "verzogen", "umgezogen", "umziehen", "verstorben", "versterben", "deceased",
+        "tot", "rente", "rentner*", "ruhestand", "retired", "retire*", "quit", "mehr",
         "nachfolger*", "successor", "vorgaenger*", "predecessor", "former", "ehemalig*", "frueher*", "ausscheid*",
         "leave", "todesfall*", "tod", "verstorb*", "pensionier*", "pension", "*ruhestand*", "rente*", "resign*",
         "entlass*", "redundan*", "ex", "previous*", "elsewhere", "vakant*", "vacant", "vacancy", "unbesetzt",
@@ -379,8 +379,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "datenhaendler*", "leadverkaeufer*", "listbroker*", "adresshaendler*",
     ),
     "no_request": (
-        "angefragt", "anfrag*", "request*", "formular*", "form", "forms", "download*", "heruntergeladen", "registr*",
-        "signed", "sign-up", "signup", "einwillig*", "consent*", "opt-in", "optin", "opt-out", "optout", "abgemeldet",
+        "angefragt", "anfrag*", "request*", "formular*", "form", "forms", "download*", "heruntergeladen", "registr*", "sign-up", "signup", "einwillig*", "consent*", "opt-in", "optin", "opt-out", "optout", "abgemeldet",
         "unsubscrib*", "gewinnspiel*", "giveaway", "sweepstake*", "visitenkarte*", "kaertchen", "card", "*anfrage*",
         "*formular*", "herunterlad*", "runtergeladen", "runterlad*", "anmeld*", "subscrib*", "abonn*", "abmeld*",
         "austrag*", "*einwillig*", "widerspruch*", "widersprech*", "loesch*", "delete*", "deletion", "remove",
@@ -429,8 +428,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     # not "meeting": "im Meeting", "in a meeting" say someone is busy, not where the note comes from
     "status": (
         "disqualif*", "reject*", "abgelehnt", "ablehn*", "lost", "verloren", "unqualif*", "qualif*", "closed*",
-        "geschlossen", "siehe", "note*", "notiz*", "log", "telefonat*", "gespraech*", "termin*",
-        "besprochen", "discussed", "ok", "erledigt", "done", "storniert", "cancel*", "nein", "no", "nope", "dead",
+        "geschlossen", "schliessen", "siehe", "note*", "notiz*", "log", "telefonat*", "gespraech*", "termin*", "ok", "erledigt", "erledigen", "storniert", "cancel*", "nein", "no", "nope", "dead",
         "dq", "disq", "nq", "lose", "verlier*", "close", "storno*", "stornier*", "archiv*", "vermerk*", "kommentar*",
         "comment*", "protokoll*", "telco", "*gespraech*", "tbd", "sonstig*", "negativ*", "fertig", "finish",
         "result*", "ergebnis*", "outcome*", "grund", "reason*", "verlustgrund*", "absagegrund*", "rueckgabe*",
@@ -439,8 +437,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "misc", "miscellaneous",
     ),
     "decline": (
-        "absag*", "ablehn*", "lehnen", "refus*", "declin*", "verweiger*", "verzicht*", "abwink*", "abgewunken",
-        "dankend", "nein", "abbruch*", "abbrech*", "aufleg*", "hang", "abweis*", "zurueckweis*", "stop", "aufhoer*",
+        "absag*", "ablehn*", "lehnen", "refus*", "declin*", "verweiger*", "verzicht*", "abwink*", "abgewunken", "nein", "abbruch*", "abbrech*", "aufleg*", "hang", "abweis*", "zurueckweis*", "stop", "aufhoer*",
         "belaestig*", "annoy*", "irritat*", "angry", "veraerger*", "aergerlich*", "sauer", "unfreundlich*", "rude",
         "pampig*", "unhoeflich*", "hostile", "aggressiv*", "beschwer*", "complain*", "unerwuenscht", "unwanted",
         "unwelcome", "no-go", "nogo", "verbeten", "schroff*", "dismissive*", "kurzangebunden", "desinteressiert*",

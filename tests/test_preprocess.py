@@ -140,6 +140,17 @@ def test_concepts_fire_on_words_the_lookup_table_misreads(note, concept):
     assert f"cue_about_{concept}" in NotePreprocessor(cues=False).transform([note])[0].split()
 
 
+def test_every_word_the_lexicon_lists_fires_its_idea():
+    """A listed word whose lemma is another word never fires: "verstorben" is read as "versterben",
+    "geschlossen" as "schliessen", "went" as "go". Each exact word must fire its concept in a note of its own."""
+    from classifier.lemmas import note_tokens
+    from classifier.lexicon import CONCEPTS, word_concepts
+
+    dead = [(concept, word) for concept, patterns in CONCEPTS.items() for word in patterns if "*" not in word
+            and not any(concept in word_concepts(t) for lang in ("de", "en") for t in note_tokens(word, lang))]
+    assert dead == []
+
+
 @pytest.mark.parametrize(
     "note, failed",
     [

@@ -13,7 +13,7 @@ from training.train import train_model
 
 CORPUS = Path(__file__).parent.parent / "training" / "data" / "corpus.csv"
 NAMES = ["Maier", "Schulz", "Kessler", "Wagner", "Becker", "Hoffmann", "Koch", "Richter", "Klein", "Wolf"]
-NEAR_COPIES = [f"mal schauen, evtl. später, vllt Budget, ggf. Chef fragen (lt. {who} {name})" for who in ("Hr.", "Fr.", "AP") for name in NAMES]
+NEAR_COPIES = [f"mal schauen, evtl. später, vllt Budget, ggf. Chef, ggf. anderer Anbieter (lt. {who} {name})" for who in ("Hr.", "Fr.", "AP") for name in NAMES]
 EMPTY = ["", "-", "n/a", None]
 
 
