@@ -82,14 +82,21 @@ LEMMA_FIXES = {
            "gläubiger": "gläubiger", "verzogen": "verzogen", "daten": "daten", "lost": "lost", "wegen": "wegen", "gebeten": "bitten", "schlicht": "schlicht",
            "null": "null", "bot": "bot", "verband": "verband", "ran": "ran", "paar": "paar", "trotz": "trotz",
            "zustande": "zustande", "gemeinde": "gemeinde", "einführen": "einführen", "deutsch": "deutsch",
-           "sitz": "sitz", "polen": "polen"},
+           "sitz": "sitz", "polen": "polen", "stille": "stille", "dringend": "dringend", "anfahrt": "anfahrt",
+           "zusammenführen": "zusammenführen", "vergangen": "vergangen",
+           "falls": "falls",
+           **{f"{stem}{ending}": stem for stem in ("später", "früher", "weiter") for ending in ("", "e", "en", "er", "es")}},
     "en": {"data": "data", "number": "number", "numbers": "number", "meeting": "meeting", "holding": "holding",
            "marketing": "marketing", "first": "first", "second": "second", "third": "third", "ai": "ai",
-           "more": "more", "most": "most", "better": "better", "best": "best", "further": "further"},
+           "more": "more", "most": "most", "better": "better", "best": "best", "further": "further",
+           "existing": "existing", "broker": "broker", "brokers": "broker", "hosting": "hosting",
+           "offering": "offering", "shopping": "shopping", "rating": "rating", "leasing": "leasing",
+           "beginning": "beginning", "does": "do", "bit": "bit", "putting": "put", "matter": "matter",
+           "wedding": "wedding", "ops": "ops", "pos": "pos"},
 }
 """Words whose lookup lemma is another word ("Daten" -> "Datum" the date, "wegen" -> "weg",
-"number" -> "numb", "meeting" -> "meet", "holding" -> "hold" the pause, "first" -> "1"), by their own.
-Keys are lower case."""
+"number" -> "numb", "holding" -> "hold" the pause, "existing" -> "exist", "später" -> "spät",
+"does" -> "doe", a name for a fake lead, "first" -> "1"), by their own. Keys are lower case."""
 
 
 class _Lemmatiser:

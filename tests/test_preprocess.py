@@ -134,10 +134,30 @@ def test_a_word_takes_a_lemma_of_its_own_language(note, lang, word, lemma):
         ("their data is from 2019", "bad_data"),
         ("Daten von 2019", "bad_data"),
         ("Holding decides centrally", "org_above"),
+        ("we work with an existing provider", "incumbent"),  # not "exist", a sign of bad data
+        ("lieber später", "time_later"),  # not "spät", late
+        ("just shopping around", "info"),
+        ("bitte zusammenführen", "known"),  # not "zusammenfahren", to flinch
     ],
 )
 def test_concepts_fire_on_words_the_lookup_table_misreads(note, concept):
     assert f"cue_about_{concept}" in NotePreprocessor(cues=False).transform([note])[0].split()
+
+
+@pytest.mark.parametrize(
+    "note, concept",
+    [
+        ("he doesn't need it", "fake"),  # "does" is no "doe", a fake lead's name
+        ("we work with an existing provider", "bad_data"),
+        ("POS rollout next year", "org_above"),  # no purchase order
+        ("she said they will call back", "decide"),  # saying is no say in the decision
+        ("keine weiteren Fragen", "place"),  # "weiter" is not "weit", far
+        ("falls es passt, melden", "time_later"),  # "falls" is if, not autumn
+        ("wir stellen das zurück", "not_buyer"),  # to put, not a job
+    ],
+)
+def test_no_idea_fires_on_a_word_the_lookup_table_misreads(note, concept):
+    assert f"cue_about_{concept}" not in NotePreprocessor(cues=False).transform([note])[0].split()
 
 
 def test_every_word_the_lexicon_lists_fires_its_idea():
