@@ -391,8 +391,8 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
     (
         "possessives_as_spacy_lemmatises",  # "unserem Kunden" and "meinem Kunden" read alike
         "classifier/lemmas.py",
-        "            lemma = POSSESSIVE_LEMMAS.get(text.lower()) or self._lookup(text)",
-        "            lemma = self._lookup(text)",
+        "        self.fixes = {**POSSESSIVE_LEMMAS, **LEMMA_FIXES[lang]}",
+        "        self.fixes = dict(LEMMA_FIXES[lang])",
         ["tests/test_preprocess.py"],
     ),
     (
