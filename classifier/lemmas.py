@@ -3,7 +3,8 @@
 Per note: HTML/Unicode clean-up, placeholders (e-mail, phone, URL, money, dates, quarters,
 years, numbers), the words around the reason that name none dropped (:mod:`classifier.asides`:
 frames, verdicts, greetings, sign-offs, stamps), language detection, spaCy tokenisation of
-``spacy.blank(lang)``, lookup lemmas from ``spacy-lookups-data``, lower case, umlaut folding,
+``spacy.blank(lang)``, lookup lemmas from ``spacy-lookups-data`` (with exceptions where the table gives
+another word), lower case, umlaut folding,
 cue tokens for curated phrases and concept tokens from the bilingual lexicon. spaCy's tokenizer sees each distinct
 whitespace-separated chunk once (:class:`_ChunkLemmas`), which gives the same tokens as a
 ``Doc`` per note at a fraction of the cost.
@@ -78,21 +79,24 @@ POSSESSIVE_LEMMAS = {
 (to mean), so "mein Partner" and "unser Partner" read alike."""
 
 LEMMA_FIXES = {
-    "de": {"bereit": "bereit", "frisch": "frisch", "sauer": "sauer", "fertig": "fertig", "schicken": "schicken",
-           "gläubiger": "gläubiger", "verzogen": "verzogen", "daten": "daten", "lost": "lost", "wegen": "wegen", "gebeten": "bitten", "schlicht": "schlicht",
-           "null": "null", "bot": "bot", "verband": "verband", "ran": "ran", "paar": "paar", "trotz": "trotz",
-           "zustande": "zustande", "gemeinde": "gemeinde", "einführen": "einführen", "deutsch": "deutsch",
-           "sitz": "sitz", "polen": "polen", "stille": "stille", "dringend": "dringend", "anfahrt": "anfahrt",
-           "zusammenführen": "zusammenführen", "vergangen": "vergangen",
-           "falls": "falls",
-           **{f"{stem}{ending}": stem for stem in ("später", "früher", "weiter") for ending in ("", "e", "en", "er", "es")}},
-    "en": {"data": "data", "number": "number", "numbers": "number", "meeting": "meeting", "holding": "holding",
-           "marketing": "marketing", "first": "first", "second": "second", "third": "third", "ai": "ai",
-           "more": "more", "most": "most", "better": "better", "best": "best", "further": "further",
-           "existing": "existing", "broker": "broker", "brokers": "broker", "hosting": "hosting",
-           "offering": "offering", "shopping": "shopping", "rating": "rating", "leasing": "leasing",
-           "beginning": "beginning", "does": "do", "bit": "bit", "putting": "put", "matter": "matter",
-           "wedding": "wedding", "ops": "ops", "pos": "pos"},
+    "de": {
+        "bereit": "bereit", "frisch": "frisch", "sauer": "sauer", "fertig": "fertig", "schicken": "schicken",
+        "gläubiger": "gläubiger", "verzogen": "verzogen", "daten": "daten", "lost": "lost", "wegen": "wegen",
+        "gebeten": "bitten", "schlicht": "schlicht", "null": "null", "bot": "bot", "verband": "verband", "ran": "ran",
+        "paar": "paar", "trotz": "trotz", "zustande": "zustande", "gemeinde": "gemeinde", "einführen": "einführen",
+        "deutsch": "deutsch", "sitz": "sitz", "polen": "polen", "stille": "stille", "dringend": "dringend",
+        "anfahrt": "anfahrt", "zusammenführen": "zusammenführen", "vergangen": "vergangen", "falls": "falls",
+        **{stem + ending: stem for stem in ("später", "früher", "weiter") for ending in ("", "e", "en", "er", "es")},
+    },
+    "en": {
+        "data": "data", "number": "number", "numbers": "number", "meeting": "meeting", "holding": "holding",
+        "marketing": "marketing", "first": "first", "second": "second", "third": "third", "ai": "ai",
+        "more": "more", "most": "most", "better": "better", "best": "best", "further": "further",
+        "existing": "existing", "broker": "broker", "brokers": "broker", "hosting": "hosting",
+        "offering": "offering", "shopping": "shopping", "rating": "rating", "leasing": "leasing",
+        "beginning": "beginning", "does": "do", "bit": "bit", "putting": "put", "matter": "matter",
+        "wedding": "wedding", "ops": "ops", "pos": "pos",
+    },
 }
 """Words whose lookup lemma is another word ("Daten" -> "Datum" the date, "wegen" -> "weg",
 "number" -> "numb", "holding" -> "hold" the pause, "existing" -> "exist", "später" -> "spät",
@@ -116,7 +120,8 @@ class _Lemmatiser:
         hit = self.cache.get(text)
         if hit is None:
             lemma = self._fixed_or_looked_up(text)
-            if lemma is None and _FOLDED.search(text) and (self.lang == "de" or self._may_borrow(text)):  # "gewuenscht" -> "gewünscht"
+            # "gewuenscht" -> "gewünscht"; an English word is unfolded only where it may be German ("pass" is no "paß")
+            if lemma is None and _FOLDED.search(text) and (self.lang == "de" or self._may_borrow(text)):
                 lemma = self._fixed_or_looked_up(_unfold(text))
             hit = fold((lemma or text).lower())
             if len(self.cache) < CACHE_LIMIT:
@@ -148,10 +153,10 @@ class _Lemmatiser:
             return lemma
         if not self._may_borrow(text):
             return None
-        for form in (text, text.lower(), text.capitalize()):
+        for form in (text, lower, text.capitalize()):
             lemma = self.secondary.get(form)
             if lemma is not None:
-                return None if self._respelt(text.lower(), lemma.lower()) else lemma
+                return None if self._respelt(lower, lemma.lower()) else lemma
         return None
 
     def _may_borrow(self, text: str) -> bool:
