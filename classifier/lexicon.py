@@ -521,10 +521,10 @@ POSSESSIVES = frozenset("mein unser dein euer sein ihr my our his her their your
 
 PARTNERS = frozenset(("partner",))
 """Words that name a person close to the buyer after a singular owner ("mein Partner", "my
-partner", "sein Partner": someone who decides with them, a ``spouse``) and a business partner
+partner", "his partner": someone who decides with them, a ``spouse``) and a business partner
 otherwise ("unser Partner", "partner territory": a ``known`` account)."""
 
-SINGULAR_OWNERS = frozenset("mein dein sein my his her".split())
+SINGULAR_OWNERS = frozenset("mein dein my his her".split())  # not "sein": it is also the verb ("ist Partner")
 OWNED = KIN | PARTNERS
 
 
