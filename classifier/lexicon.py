@@ -9,8 +9,10 @@ stems matched inside a word ("Budgetfreigabe" holds "budget" and "freigabe").
 
 Patterns are folded lower-case lemmas: ``word`` matches the word, ``stem*`` any word starting
 with the stem, ``*part*`` any word containing it (only for stems long enough to be safe inside
-compounds). :data:`FUNCTION_WORDS` are the pronouns, articles, auxiliaries and particles that
-carry style, not reason; negations are never among them.
+compounds); ``!word`` or ``!stem*`` names a false friend the patterns of its concept match but
+that means something else ("replace" is no reply, "accountant" no account, "Interessent" no
+interest). :data:`FUNCTION_WORDS` are the pronouns, articles, auxiliaries and particles that carry
+style, not reason; negations are never among them.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ FUNCTION_WORDS = frozenset(
     """.split()
 )
 
+# each concept ends with its false friends ("!word", "!stem*"), if it has any
 CONCEPTS: dict[str, tuple[str, ...]] = {
     "boss": (
         "chef*", "cheffe", "vorgesetzt*", "geschaeftsfuehr*", "gf", "vorstand*", "inhaber*", "eigentuemer*",
@@ -58,6 +61,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "fuehrungsteam*", "verwaltungsrat*", "patron", "dezernent*", "buergermeister*", "hierarchie*", "cmo", "cso",
         "cro", "cpo", "cxo", "svp", "evp", "gm", "c-level", "clevel", "c-suite", "csuite", "exec", "execs", "mgmt",
         "mgr", "leadership", "chief", "chairman*", "chairwoman*", "chairperson*", "proprietor*", "principal", "vps",
+        "shareholder*",
+        "!weiterleitung*", "!weiterleiter*", "!directory*",
     ),
     "spouse": (
         "frau", "ehefrau", "mann", "ehemann", "gattin", "gatte", "partnerin", "wife", "husband", "spouse", "family",
@@ -76,6 +81,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "informatik*", "jurist*", "legal", "vergabestelle*", "banf", "bestellanforderung*", "gemeinderat*",
         "stadtrat*", "council", "procure*", "purchase", "po", "franchis*", "headoffice", "head-office", "corp",
         "landesgesellschaft*", "steer",
+        "central*",
+        "!mutterschutz*", "!muttertag*",
     ),
     "decide": (
         "entscheid*", "*entscheid*", "decision*", "decide*", "decides", "approv*", "*freigabe*", "freigeb*",
@@ -96,6 +103,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "involv*", "vermitteln", "checken", "consult", "consultation", "loop", "cc", "align*", "sync", "review*",
         "talk", "feedback", "redirect*", "transfer*", "rueckversicher*", "nachfragen", "abgleich*", "abzustimm*",
         "befrag*", "einhol*", "*ruecksprache*", "weitergeben",
+        "clarif*", "reden",
+        "!forwarder*", "!verbindlich*", "!referen*", "!referral*", "!referat*",
     ),
     "gatekeeper": (
         "sekretaer*", "assistent*", "assistant*", "empfang*", "zentrale", "reception*", "receptionist*",
@@ -124,6 +133,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "*rueckgang*", "umsatzeinbruch*", "auftragseinbruch*", "kurzarbeit*", "zahlungsbereit*", "liquidit*",
         "lohnen", "lohnend*", "rechnen", "kohle", "knete", "geiz*", "stingy", "skonto", "leistbar*", "unleistbar*",
         "leasing*", "ratenzahl*", "darlehen*", "kb", "kaufkraft*", "marge", "margen", "margin",
+        "expense*", "unaffordab*",
+        "!sparkasse*", "!spare", "!sparing*", "!sparring*", "!fundament*", "!cashier*",
     ),
     "time_later": (
         "spaeter*", "later", "naechst*", "next", "monat*", "month*", "woche*", "week*", "quartal*", "quarter*",
@@ -141,6 +152,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "oct", "nov", "dez", "dec", "eoy", "eom", "eoq", "afterward*", "nachhak*", "follow", "followup",
         "follow-up*", "wiederanruf*", "wiedervorlag*", "wv", "circle", "revisit", "reconnect", "nurture*",
         "recontact*", "fy", "late",
+        "shortly", "danach", "temporar*",
+        "!naechstgelegen*", "!vorwoche*", "!vormonat*", "!jahrzehnt*", "!jahresumsatz*",
     ),
     "busy": (
         "busy", "beschaeftigt", "beschaeftigen", "stress*", "zeit", "time", "swamped", "slammed", "overloaded",
@@ -161,6 +174,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "vorhaben", "firefight*", "overwhelm*", "post-merger", "uebergangsphase*", "personalwechsel*",
         "fuehrungswechsel*", "managementwechsel*", "pandemie*", "pandemic*", "corona*", "covid*", "streik*",
         "strike", "kranken", "krankschreib*", "aussetzen", "overload*", "swamp", "slam",
+        "illness", "*priorisier*", "depriorit*", "takeover*", "manpower", "einspannen", "ausbuchen",
+        "!messenger*", "!messekontakt*", "!messe-lead*", "!messelead*", "!messe-scan*", "!messebesuch*",
+        "!messestand*", "!freezer*",
     ),
     "info": (
         "info*", "*info*", "unterlag*", "material*", "broschuere*", "brochure*", "prospekt*", "katalog*",
@@ -178,6 +194,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "mailing*", "zuschick*", "zusend*", "uebersend*", "uebermittel*", "schriftlich*", "mailen", "background",
         "hintergrund*", "erkundig*", "nachlesen", "sample*", "video*", "testbericht*", "bewertung*",
         "erfahrungsbericht*",
+        "uebersicht",
+        "!infosec", "!informatik*", "!browser*", "!sammelpostfach*", "!sammeladresse*",
     ),
     "early": (
         "frueh*", "early", "anfang*", "beginning", "yet", "irgendwann", "someday", "eventually", "zukunft*",
@@ -187,9 +205,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "hypothetical*", "brainstorm*", "*phase*", "stadium", "infancy", "roadmap*", "mittelfristig*",
         "perspektivisch*", "longterm", "horizon", "zeithorizont*", "timeline*", "zeitplan*", "zeitrahmen*",
         "unverbindlich*", "non-binding", "nonbinding", "readiness", "bereitschaft", "reif", "unreif*", "mature",
-        "maturity", "immature", "spruchreif*", "anfaenglich*", "*planung*", "vorueberlegung*", "vision*",
+        "maturity", "immature", "spruchreif*", "anfaenglich*", "vorplanung*", "vorueberlegung*", "vision*",
         "wunschliste*", "wishlist", "exploratory", "vorprojekt*", "vorstudie*", "machbarkeitsstudie*", "nascent",
         "horizont",
+        "erstmal",
+        "!frueher", "!fruehjahr*", "!fruehestens", "!fruehstueck*", "!fruehmorgen*", "!plant", "!planner*",
     ),
     # reaching someone, calling, answering: an event, not a failure ("Reached Ms. Alvarez", "endlich erreicht");
     # under a negation it is one ("nicht erreicht", "no answer")
@@ -200,6 +220,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "durchklingel*", "ring", "dial", "nachricht*", "message", "beantwort*", "rueckantwort*", "react*",
         "reagier*", "reaktion*", "availab*", "verfuegbar*", "contactable", "kontaktier*", "kontaktaufnahme*",
         "rangeh*",
+        "!replace*", "!replic*", "!responsib*", "!respondent*", "!picklist*", "!picker*",
     ),
     # words that say the contact failed in themselves
     "contact_fail": (
@@ -212,6 +233,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "unterwegs", "unavailable", "unverfuegbar*", "uncontactable", "kontaktversuch*", "abtauch*", "tauchstation",
         "vanish*", "disappear*", "verschwund*", "verschwind*", "freizeichen", "rueckrufbitte*", "unanswered",
         "unreturned", "untertauch*", "stille", "verreisen",
+        "unresponsive", "repeatedly",
     ),
     "need": (
         "bedarf*", "*bedarf*", "need*", "brauch*", "benoetig*", "interess*", "interest*", "nutzen", "mehrwert*",
@@ -223,6 +245,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "kaufabsicht*", "kaufbereit*", "intent", "absicht*", "ni", "unnuetz*", "useless", "solve", "uninterested",
         "disinterested", "appeal*", "attraktiv*", "attractive", "unattraktiv*", "zusatznutzen*", "appetit*",
         "schmerzpunkt*",
+        "gebrauchen", "lust", "ueberfluessig*", "nutzlos", "purpose",
+        "!interessent*", "!interessenkonflikt*", "!interessenkollision*", "!painter*", "!needle*",
     ),
     "supplier": (
         "anbieter*", "*anbieter*", "lieferant*", "*lieferant*", "dienstleister*", "*dienstleister*", "provider*",
@@ -235,6 +259,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "thirdparty", "msp", "*zulieferer*", "bezugsquelle*", "different", "dienstleistungsunternehmen*",
         "partnerunternehmen*", "*konkurrent*", "marktfuehrer*", "platzhirsch*", "grosshaendler*", "softwarehaus*",
         "implementierungspartner*", "umsetzungspartner*", "compete",
+        "somebody", "manufacturer*", "woanders",
+        "!anders", "!andermal",
     ),
     "incumbent": (
         "bereits", "schon", "already", "existing", "bestehend*", "vorhanden*", "current*", "zufrieden*", "happy",
@@ -251,6 +277,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "hausagentur*", "hausanbieter*", "incumbent*", "workaround*", "*eigenregie*", "stack", "techstack",
         "platform*", "plattform*", "*bestehend*", "funktionieren", "abdeck*", "eindeck*", "ausstatt*", "equip*",
         "establish*", "etablier*", "satisfy", "cover", "eigenloesung*", "softwareloesung*", "komplettloesung*",
+        "aufstellen",
+        "!switchboard*", "!internet*", "!internship*", "!international*", "!installateur*", "!installer*",
     ),
     "contract": (
         "vertrag*", "*vertrag*", "vertraeg*", "contract*", "rahmenvertrag*", "framework", "agreement*",
@@ -263,6 +291,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "opt", "waehl*", "auswahl*", "auswaehl*", "pick", "abonnement*", "subscription*", "license*", "lizenz*",
         "licence*", "ausschreib*", "bieterverfahren*", "beschaffungsverfahren*", "multiyear", "ausstieg*",
         "aussteigen", "autorenew", "befrist*",
+        "terminat*",
+        "!committee*",
     ),
     "profile": (
         "klein*", "small", "tiny", "gross*", "large", "big", "mitarbeiter*", "employee*", "staff", "headcount",
@@ -291,12 +321,15 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "einzelhaendler*", "freiberufler*", "functionality", "capabilit*", "faehigkeit*", "abdeckung*", "coverage",
         "machbar*", "unterstuetz*", "massiv", "criteri*", "unternehmensgroesse*", "firmengroesse*",
         "betriebsgroesse*", "persona",
+        "deutsch", "public", "quantit*", "moq", "workforce", "belegschaft*",
+        "!kleinigkeit*", "!grossbuchstab*", "!soloplan",
+        "!grossbritannien",
     ),
     "place": (
         "region*", "regional*", "land", "country", "countries", "deutschland", "germany", "oesterreich", "austria",
         "schweiz", "switzerland", "ausland*", "abroad", "overseas", "international*", "wohnsitz*", "wohnort*",
         "residen*", "resident", "gebiet*", "*gebiet*", "territor*", "area*", "standort*", "location*", "local*",
-        "lokal*", "entfernung*", "distance", "km", "miles", "meilen", "weit", "far", "away", "liefergebiet*",
+        "lokal*", "entfernung*", "distance", "km", "miles", "meilen", "weit", "far", "liefergebiet*",
         "postleitzahl*", "plz", "zip", "ort", "city", "stadt", "state", "bundesland*", "eu", "usa", "uk",
         "*region*", "dach", "emea", "apac", "latam", "nordamerika", "america*", "amerika*", "asien", "asia*",
         "afrika", "africa", "europa*", "europe*", "ausserhalb", "outside", "inlaend*", "domestic", "nation",
@@ -312,6 +345,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "sueddeutschland", "bavaria", "nrw", "romandie", "westschweiz", "deutschschweiz", "nordics", "scandinavia*",
         "skandinavien", "benelux", "nearby", "umgebung", "geograph*", "geografisch*", "kontinent*", "continent*",
         "vor-ort*", "schwed*", "mile", "meile*", "national",
+        "weltweit", "worldwide", "deutschland*", "grossbritannien", "polen", "gegend", "town",
     ),
     "private": (
         "privat*", "private", "privatperson*", "consumer*", "verbraucher*", "endkunde*", "b2c", "hobby*",
@@ -331,6 +365,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "zahlungsschwierigkeit*", "negativeintrag*", "schufa-eintrag*", "zahlungsverhalten*", "schuldner*",
         "default", "restschuld*", "underwrit*", "mahnen", "nettoeinkommen*", "bruttoeinkommen*", "jahreseinkommen*",
         "haushaltseinkommen*", "glaeubiger",
+        "zahlungsfaehig*", "mahn*",
     ),
     "fake": (
         "fake*", "spam*", "test*", "erfunden*", "erfinden", "fiktiv*", "fictitious", "fictional", "bogus",
@@ -342,6 +377,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "phishing", "made-up", "madeup", "pseudonym*", "anonym*", "wegwerf*", "trashmail*", "tempmail*",
         "mailinator", "disposable", "zeichensalat", "sinnfrei", "robot*", "scheinfirma*", "briefkastenfirma*",
         "nonsens*", "lol", "haha", "ausdenken",
+        "suspicious",
+        "!testphase*", "!testversion*", "!testzugang*", "!testzugaeng*", "!testen", "!trolley*", "!wegwerfen",
     ),
     "bad_data": (
         "falsch*", "wrong", "incorrect", "ungueltig*", "invalid*", "nonexist*", "existier*", "exist", "existent*",
@@ -355,6 +392,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "recipient*", "deliverability", "hardbounce", "softbounce", "fax*", "unplausibel*", "implausib*",
         "inexistent*", "nichtexistent*", "mismatch*", "abweich*", "inconsistent*", "widerspruechlich*", "outdate*",
         "leer*", "detail", "typo", "typos",
+        "faulty", "empfaenger*", "false",
     ),
     "gone": (
         "ausgeschieden", "verlassen", "left", "verzogen", "umgezogen", "umziehen", "verstorben", "versterben",
@@ -366,6 +404,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "geschaeftsaufgabe*", "betriebsaufgabe*", "ehemals", "formerly", "vormals", "ex-mitarbeiter*",
         "ex-kollege*", "arbeitgeberwechsel*", "jobwechsel*", "wegzug*", "shutdown", "altersteilzeit*",
         "fruehrente*", "nachfolge*", "uebergabe*", "handover", "austret*", "decease",
+        "anymore", "death", "sterben",
     ),
     "not_buyer": (
         "student*", "studi", "schueler*", "azubi*", "bewerb*", "applicant*", "applying", "job*", "stelle",
@@ -385,6 +424,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "wissenschaftler*", "researcher*", "scientist*", "doktorand*", "phd", "schulprojekt*", "studienarbeit*",
         "wettbewerbsanalyse*", "konkurrenzanalyse*", "aushorchen", "datenhaendler*", "leadverkaeufer*",
         "listbroker*", "adresshaendler*",
+        "!solicitor*",
     ),
     "no_request": (
         "angefragt", "anfrag*", "request*", "formular*", "form", "forms", "download*", "heruntergeladen",
@@ -399,6 +439,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "messekontakt*", "leadscan*", "unangefragt*", "ungefragt*", "unrequested", "unverlangt*", "kaltkontakt*",
         "adressliste*", "leadliste*", "leadmagnet*", "auskunftsersuchen*", "datenauskunft*", "anfordern",
         "einsammel*", "scan", "scanner", "scannen",
+        "inquir*", "enquir*",
+        "!erinnerung*", "!registry",
     ),
     "known": (
         "kunde", "kunden", "*kunde", "customer*", "client*", "bestandskund*", "account*", "duplikat*", "dublette*",
@@ -414,6 +456,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "aussendienst*", "innendienst*", "*opportunit*", "*dublette*", "dublett*", "doppelerfassung*",
         "doppeleintrag*", "doppelanlage*", "kdnr", "konzernkunde*", "erfassen", "doppeln", "doppelung*",
         "doppelanfrage*",
+        "coworker*",
+        "!accountan*", "!recording*",
     ),
     "recent": (
         "kuerzlich", "neulich", "recently", "recent", "gestern", "yesterday", "vorgestern", "letzt*", "last", "ago",
@@ -421,6 +465,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "new", "newly", "heute", "today", "vergangen*", "vorig*", "vormonat*", "vorjahr*", "vorwoche*", "previous*",
         "lately", "meanwhile", "inzwischen", "mittlerweile", "zwischenzeitlich*", "seither", "zuletzt",
         "neuerdings", "frisch",
+        "prior", "meantime",
+        "!tagen", "!tagung*", "!tagsueber", "!tageszeit*", "!tagesgeschaeft*", "!tagesmutter*", "!tagessatz*",
+        "!tagesordnung*", "!daylight*", "!daydream*",
     ),
     "stall": (
         "ueberleg*", "nachdenk*", "think*", "thought", "consider*", "sleep", "mull*", "vielleicht", "maybe",
@@ -434,6 +481,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "lauwarm*", "lukewarm", "halbherzig*", "objection*", "vorbehalt*", "reservation*", "ggf", "gegebenenfalls",
         "allenfalls", "nachverhandl*", "verhandl*", "negotiat*", "counteroffer*", "feilsch*", "warte", "einwand",
         "einwendung*", "weigh", "stall",
+        "uncertain*", "reluctan*", "fence",
+        "!considerab*",
     ),
     # not "meeting": "im Meeting", "in a meeting" say someone is busy, not where the note comes from
     "status": (
@@ -445,6 +494,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "outcome*", "grund", "reason*", "verlustgrund*", "absagegrund*", "rueckgabe*", "return*", "recycl*",
         "nofit", "keinfit", "ko", "kill", "drop", "verwerf*", "gecancelt", "abschreib*", "write-off", "abhaken",
         "ablegen", "zurueckgeben", "okay", "folgetermin*", "ersttermin*", "telefontermin*", "misc", "miscellaneous",
+        "anmerkung*",
+        "!reasonab*", "!notebook*",
+        "!terminat*",
     ),
     "decline": (
         "absag*", "ablehn*", "lehnen", "refus*", "declin*", "verweiger*", "verzicht*", "abwink*", "abgewunken",
@@ -454,6 +506,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "unwelcome", "no-go", "nogo", "verbeten", "schroff*", "dismissive*", "kurzangebunden", "desinteressiert*",
         "unmissverstaendlich*", "abfuhr*", "abblitz*", "abservier*", "rausgeworfen", "rejection", "reject",
         "abgeneigt*", "nerven", "verbitten", "nervig*",
+        "harass*", "unfriendl*", "upset",
     ),
     "delivery": (
         "lieferzeit*", "lieferfrist*", "liefertermin*", "lieferbar*", "unlieferbar*", "lieferfaehig*",
@@ -463,6 +516,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "durchfuehrbar*", "unmachbar*", "unrealistisch*", "unrealistic*", "wartezeit*", "implementierungszeit*",
         "umsetzungszeit*", "bearbeitungszeit*", "*vorlaufzeit*", "turnaround*", "kapazitaetsgrenze*",
         "auftragsbestand*", "produktionsengpass*", "fulfil*", "warteliste*", "waitlist*", "ausverkauf*",
+        "shortage*", "lieferkette*",
     ),
     "terms": (
         "agb", "agbs", "t&c", "t&cs", "konditionen", "*bedingung*", "zahlungsziel*", "haftung*", "liability", "nda",
@@ -474,6 +528,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "lieferantenbewertung*", "lieferantenfreigabe*", "lieferantenaudit*", "kreditor*", "lieferantenanlage*",
         "zahlungsplan*", "net30", "gerichtsstand*", "exklusivitaet*", "exclusivity", "term", "verbot*", "verbieten",
         "forbid*", "prohibit*", "untersag*", "kondition", "rechtsanwalt*",
+        "guideline*", "vorschrift*", "vorgabe*", "confidential*", "upfront", "solicitor*",
     ),
     "compare": (
         "vergleich*", "compar*", "benchmark*", "*gegenangebot*", "*vergleichsangebot*", "alternativangebot*",
@@ -481,6 +536,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "*preisvergleich*", "angebotsvergleich*", "check24", "idealo", "verivox", "auswahlverfahren*",
         "auswahlprozess*", "anbieterauswahl*", "anbietervergleich*", "marktvergleich*", "preisspiegel*",
         "undercut*", "unterbot*", "unterbiet*", "matchen", "pricematch",
+        "counteroffer*",
     ),
     "eligible": (
         "eligib*", "ineligib*", "anspruch*", "teilnahmeberecht*", "foerderfaehig*", "foerderberecht*", "zulass*",
@@ -489,6 +545,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "mindestalter*", "staatsangehoerig*", "citizenship*", "aufenthalts*", "residency", "visum*",
         "arbeitserlaubnis*", "genehmigungspflicht*", "lizenzpflicht*", "konzession*", "ausschliessen",
         "berechtigen", "rechtsanspruch*", "leistungsanspruch*", "foerderanspruch*",
+        "age",
     ),
 }
 
@@ -500,6 +557,8 @@ def _compile():
     infixes: dict[str, list[str]] = {}
     for concept, patterns in CONCEPTS.items():
         for pattern in patterns:
+            if pattern.startswith("!"):
+                continue
             if pattern.startswith("*") and pattern.endswith("*"):
                 infixes.setdefault(pattern.strip("*"), []).append(concept)
             elif pattern.endswith("*"):
@@ -510,6 +569,14 @@ def _compile():
 
 
 _EXACT, _PREFIXES, _PREFIX_LENGTHS, _INFIXES, _INFIX_LENGTHS = _compile()
+_FALSE_FRIENDS = {
+    concept: tuple(p[1:] for p in patterns if p.startswith("!")) for concept, patterns in CONCEPTS.items()
+}
+
+
+def _false_friend(lemma: str, concept: str) -> bool:
+    """Whether ``lemma`` is listed as ``!word`` or ``!stem*`` under ``concept``: matched, yet another idea."""
+    return any(lemma.startswith(p[:-1]) if p.endswith("*") else lemma == p for p in _FALSE_FRIENDS[concept])
 
 KIN = frozenset("frau mann partnerin sohn vater bruder son father dad brother mother mum mom".split())
 """Words that are family only when they are someone's: "meine Frau", "my father" are; "die Frau am
@@ -568,7 +635,7 @@ def word_concepts(lemma: str) -> tuple[str, ...]:
                 break
             for i in range(n - k + 1):
                 found.update(_INFIXES.get(lemma[i : i + k], ()))
-    return tuple(sorted(found))
+    return tuple(sorted(c for c in found if not _false_friend(lemma, c)))
 
 
 def concept_tokens(tokens: list[str], scope: int = 3) -> list[str]:

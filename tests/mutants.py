@@ -368,6 +368,13 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
         ["tests/test_preprocess.py"],
     ),
     (
+        "false_friends_ignored",  # "replace" reads as a reply, the "Interessent" as interest, "switchboard" as a supplier switch
+        "classifier/lexicon.py",
+        "    return tuple(sorted(c for c in found if not _false_friend(lemma, c)))",
+        "    return tuple(sorted(found))",
+        ["tests/test_preprocess.py"],
+    ),
+    (
         "partner_always_business",  # "mit meinem Partner besprechen" reads as a channel partner's account, not a co-decider
         "classifier/lexicon.py",
         "    if token in PARTNERS and not SINGULAR_OWNERS.isdisjoint(before):",

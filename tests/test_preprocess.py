@@ -168,8 +168,49 @@ def test_every_word_the_lexicon_lists_fires_its_idea():
     from classifier.lexicon import CONCEPTS, word_concepts
 
     dead = [(concept, word) for concept, patterns in CONCEPTS.items() for word in patterns if "*" not in word
+            and not word.startswith("!")
             and not any(concept in word_concepts(t) for lang in ("de", "en") for t in note_tokens(word, lang))]
     assert dead == []
+
+
+@pytest.mark.parametrize(
+    "note, concept",
+    [
+        ("Please replace the old system", "contact"),
+        ("They are looking for a replacement", "contact"),
+        ("Our accountant handles that", "known"),
+        ("Der Interessent hat kein Budget", "need"),
+        ("Only got through to the switchboard", "incumbent"),
+        ("The purchasing committee decides in May", "contract"),
+        ("Weiterleitung an die Zentrale", "boss"),
+        ("Wir tagen erst im März", "recent"),
+        ("Testphase läuft noch bis Ende Mai", "fake"),
+        ("frühestens im Herbst wieder", "early"),
+        ("The plant manager signs off", "early"),
+        ("We have no spare capacity", "money"),
+        ("Interessenkonflikt mit einem Bestandskunden", "need"),
+    ],
+)
+def test_false_friends_fire_no_idea(note, concept):
+    """A word the patterns of a concept match but that means something else ("replace" is no reply,
+    the "Interessent" is the lead, not their interest) must not fire that concept."""
+    assert f"cue_about_{concept}" not in NotePreprocessor(cues=False).transform([note])[0].split()
+
+
+def test_every_false_friend_is_a_word_its_concept_would_otherwise_match():
+    """A ``!word`` its concept's patterns never match is dead weight, and so is one that no longer
+    leaves its concept out."""
+    from classifier import lexicon
+
+    def matched(word, patterns):
+        return any(word.startswith(p.strip("*")) if p.endswith("*") and not p.startswith("*")
+                   else p.strip("*") in word if p.startswith("*") else word == p for p in patterns)
+
+    for concept, patterns in lexicon.CONCEPTS.items():
+        positive = [p for p in patterns if not p.startswith("!")]
+        for friend in (p[1:].rstrip("*") for p in patterns if p.startswith("!")):
+            assert matched(friend, positive), (concept, friend)
+            assert concept not in lexicon.word_concepts(friend), (concept, friend)
 
 
 @pytest.mark.parametrize(

@@ -131,6 +131,11 @@ Usage::
     The shipped pipeline trained on the corpus plus a copy of every note with typos in 10% of
     its words, against the bundled model: macro-F1 on each set as it is and with typos in 10% and
     25% of the words, and the share of answers the typos change.
+``false_friends``
+    Nothing trained: how the labels of the corpus notes holding a word compare with those of the
+    notes where its concept fires (Jensen-Shannon divergence over the labels, base 2), for every
+    false friend the lexicon lists (``!word``, ``!stem*``) and for the three most frequent true
+    members of each concept; low means the word is spread over the labels like its idea.
 ``unprompted_weight``
     The shipped pipeline with the texts written without a label (rounds 14-16) weighted 2 or 3
     times a note written for a label; also scored on the unprompted test slice and with the
@@ -1167,10 +1172,56 @@ def frame_augment(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -
         print(f"framed copies of {share:.0%} of the notes: " + "; ".join(parts), flush=True)
 
 
+def _divergence(a: "Counter", b: "Counter", labels: list[str]) -> float:
+    """Jensen-Shannon divergence (base 2) of two label counts, each smoothed by half a note per label."""
+    p, q = (np.array([c[label] + 0.5 for label in labels]) for c in (a, b))
+    p, q = p / p.sum(), q / q.sum()
+    m = (p + q) / 2
+    return float((np.sum(p * np.log2(p / m)) + np.sum(q * np.log2(q / m))) / 2)
+
+
+def false_friends(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    """Label spread of the lexicon's false friends and of each concept's most frequent members."""
+    from collections import Counter
+
+    from classifier.lemmas import note_tokens
+    from classifier.lexicon import CONCEPTS, word_concepts
+
+    labels = sorted(corpus["label"].unique())
+    by_word: dict[str, Counter] = {}
+    by_concept: dict[str, Counter] = {}
+    for text, label in zip(corpus["text"], corpus["label"]):
+        lemmas = set(note_tokens(text))
+        for lemma in lemmas:
+            by_word.setdefault(lemma, Counter())[label] += 1
+        for concept in {c for lemma in lemmas for c in word_concepts(lemma)}:
+            by_concept.setdefault(concept, Counter())[label] += 1
+    friends, members = [], []
+    for concept, patterns in CONCEPTS.items():
+        for pattern in (p[1:] for p in patterns if p.startswith("!")):
+            stem = pattern.rstrip("*")
+            words = Counter()
+            for lemma, counts in by_word.items():
+                if lemma == stem or (pattern.endswith("*") and lemma.startswith(stem)):
+                    words.update(counts)
+            if sum(words.values()) >= 10:
+                friends.append((_divergence(words, by_concept[concept], labels), concept, pattern, sum(words.values())))
+        common = sorted((w for w in by_word if concept in word_concepts(w)), key=lambda w: -sum(by_word[w].values()))
+        for word in common[:3]:
+            members.append((_divergence(by_word[word], by_concept[concept], labels), concept, word, sum(by_word[word].values())))
+    for title, rows in (("false friends in 10+ notes", friends), ("most frequent members", members)):
+        values = np.array([r[0] for r in rows])
+        print(f"{title}: {len(rows)}, divergence from their concept median {np.median(values):.3f}, "
+              f"quartiles {np.quantile(values, 0.25):.3f}-{np.quantile(values, 0.75):.3f}", flush=True)
+        for divergence, concept, word, n in sorted(rows, reverse=True):
+            print(f"  {concept:13s} {word:22s} {n:5d} notes  {divergence:.3f}")
+
+
 EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
                "filters": filters, "dropout": dropout, "languages": languages, "round10": round10, "known": known,
                "committee": committee, "typos": typos, "round11": round11, "round12": round12, "round13": round13, "round14": round14, "round15": round15, "round16": round16, "annotators": annotators, "embeddings": embeddings, "semantic": semantic, "distilled": distilled, "finetuned": finetuned, "clusters": clusters, "lsa": lsa,
-               "review_signals": review_signals, "unprompted_weight": unprompted_weight, "stacked": stacked, "frames": frames, "frame_augment": frame_augment}
+               "review_signals": review_signals, "unprompted_weight": unprompted_weight, "stacked": stacked, "frames": frames, "frame_augment": frame_augment,
+               "false_friends": false_friends}
 
 
 def main(argv: list[str] | None = None) -> int:
