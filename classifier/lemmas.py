@@ -95,7 +95,7 @@ LEMMA_FIXES = {
         "existing": "existing", "broker": "broker", "brokers": "broker", "hosting": "hosting",
         "offering": "offering", "shopping": "shopping", "rating": "rating", "leasing": "leasing",
         "beginning": "beginning", "does": "do", "bit": "bit", "putting": "put", "matter": "matter",
-        "wedding": "wedding", "ops": "ops", "pos": "pos",
+        "wedding": "wedding", "ops": "ops", "pos": "pos", "fell": "fell", "stated": "stated", "stating": "stating",
     },
 }
 """Words whose lookup lemma is another word ("Daten" -> "Datum" the date, "wegen" -> "weg",

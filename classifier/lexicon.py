@@ -264,7 +264,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "incumbent": (
         "bereits", "schon", "already", "existing", "bestehend*", "vorhanden*", "current*", "zufrieden*", "happy",
-        "satisfied", "content", "versorgt", "versorgen", "covered", "aktuell*", "using", "nutzen", "einsatz*",
+        "satisfied", "versorgt", "versorgen", "covered", "aktuell*", "using", "nutzen", "einsatz*",
         "einsetz*", "inhouse", "in-house", "eigene", "eigenen", "eigenes", "own", "intern*", "selbst",
         "eigenentwicklung*", "eigenbau", "team", "jahrelang", "langjaehrig*", "stammlieferant*", "hauslieferant*",
         "bewaehrt*", "bewaehren", "benutz*", "verwend*", "use", "loesung*", "solution*", "system", "tool*", "excel",

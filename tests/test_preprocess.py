@@ -155,6 +155,8 @@ def test_concepts_fire_on_words_the_lookup_table_misreads(note, concept):
         ("keine weiteren Fragen", "place"),  # "weiter" is not "weit", far
         ("falls es passt, melden", "time_later"),  # "falls" is if, not autumn
         ("wir stellen das zurück", "not_buyer"),  # to put, not a job
+        ("the funding round fell through", "time_later"),  # "fell" is not "fall", autumn
+        ("prospect stated they have no money", "place"),  # "stated" is not a state
     ],
 )
 def test_no_idea_fires_on_a_word_the_lookup_table_misreads(note, concept):
