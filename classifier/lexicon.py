@@ -108,7 +108,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "gatekeeper": (
         "sekretaer*", "assistent*", "assistant*", "empfang*", "zentrale", "reception*", "receptionist*",
-        "gatekeeper*", "vorzimmer*", "pa", "praktikant*", "intern", "*sekretaer*", "sekretariat*", "*assistenz*",
+        "gatekeeper*", "vorzimmer*", "pa", "praktikant*", "*sekretaer*", "sekretariat*", "*assistenz*",
         "*assistent*", "telefonzentrale*", "telefonist*", "telefonvermittlung*", "pforte*", "pfoertner*",
         "rezeption*", "frontdesk", "front-desk", "desk", "switchboard*", "secretar*", "officemanager*",
         "office-manager*", "buerokraft*", "bueroangestellt*", "sachbearbeit*", "aushilfe*", "werkstudent*",
@@ -153,7 +153,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "follow-up*", "wiederanruf*", "wiedervorlag*", "wv", "circle", "revisit", "reconnect", "nurture*",
         "recontact*", "fy", "late",
         "shortly", "danach", "temporar*",
-        "!naechstgelegen*", "!vorwoche*", "!vormonat*", "!jahrzehnt*", "!jahresumsatz*",
+        "!naechstgelegen*", "!vorwoche*", "!vormonat*", "!jahrzehnt*", "!jahresumsatz*", "!monthly",
     ),
     "busy": (
         "busy", "beschaeftigt", "beschaeftigen", "stress*", "zeit", "time", "swamped", "slammed", "overloaded",
@@ -220,7 +220,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "durchklingel*", "ring", "dial", "nachricht*", "message", "beantwort*", "rueckantwort*", "react*",
         "reagier*", "reaktion*", "availab*", "verfuegbar*", "contactable", "kontaktier*", "kontaktaufnahme*",
         "rangeh*",
-        "!replace*", "!replic*", "!responsib*", "!respondent*", "!picklist*", "!picker*",
+        "!replace*", "!replic*", "!responsib*", "!respondent*", "!picklist*", "!picker*", "!available",
     ),
     # words that say the contact failed in themselves
     "contact_fail": (
@@ -444,6 +444,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "known": (
         "kunde", "kunden", "*kunde", "customer*", "client*", "bestandskund*", "account*", "duplikat*", "dublette*",
+        "same", "gleich", "derselbe", "selbe",
         "duplicat*", "dupe*", "doppelt*", "twice", "zweimal", "mehrfach*", "multiple", "pipeline", "opportunit*",
         "opp", "opps", "deal", "kollege*", "kollegin*", "colleague*", "rep", "assigned", "zugewiesen", "zugeordnet",
         "zustaendigkeit*", "crm", "datensatz*", "record*", "eintrag*", "entry", "entries", "lead", "leads",
@@ -461,13 +462,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "recent": (
         "kuerzlich", "neulich", "recently", "recent", "gestern", "yesterday", "vorgestern", "letzt*", "last", "ago",
-        "vorhin", "bereits", "schon", "already", "tag*", "day*", "juengst*", "unlaengst", "soeben", "gerade", "neu",
+        "vorhin", "bereits", "schon", "already", "juengst*", "unlaengst", "soeben", "gerade", "neu",
         "new", "newly", "heute", "today", "vergangen*", "vorig*", "vormonat*", "vorjahr*", "vorwoche*", "previous*",
         "lately", "meanwhile", "inzwischen", "mittlerweile", "zwischenzeitlich*", "seither", "zuletzt",
         "neuerdings", "frisch",
         "prior", "meantime",
-        "!tagen", "!tagung*", "!tagsueber", "!tageszeit*", "!tagesgeschaeft*", "!tagesmutter*", "!tagessatz*",
-        "!tagesordnung*", "!daylight*", "!daydream*",
     ),
     "stall": (
         "ueberleg*", "nachdenk*", "think*", "thought", "consider*", "sleep", "mull*", "vielleicht", "maybe",
