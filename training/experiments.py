@@ -158,6 +158,7 @@ import argparse
 import inspect
 import re
 import tempfile
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -684,8 +685,6 @@ def finetuned(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> No
 
 
 def known(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
-    from collections import Counter
-
     prepared, rest = _prepared(corpus, dev, test)
     right = clone(rest).fit(prepared[0], corpus["label"]).predict(prepared[1]) == dev["label"].to_numpy()
     notes_with = Counter(token for note in prepared[0] for token in set(note.split()))
@@ -1172,7 +1171,7 @@ def frame_augment(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -
         print(f"framed copies of {share:.0%} of the notes: " + "; ".join(parts), flush=True)
 
 
-def _divergence(a: "Counter", b: "Counter", labels: list[str]) -> float:
+def _divergence(a: Counter, b: Counter, labels: list[str]) -> float:
     """Jensen-Shannon divergence (base 2) of two label counts, each smoothed by half a note per label."""
     p, q = (np.array([c[label] + 0.5 for label in labels]) for c in (a, b))
     p, q = p / p.sum(), q / q.sum()
@@ -1182,8 +1181,6 @@ def _divergence(a: "Counter", b: "Counter", labels: list[str]) -> float:
 
 def false_friends(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
     """Label spread of the lexicon's false friends and of each concept's most frequent members."""
-    from collections import Counter
-
     from classifier.lemmas import note_tokens
     from classifier.lexicon import CONCEPTS, word_concepts
 
