@@ -3,11 +3,11 @@
 Per note: HTML/Unicode clean-up, placeholders (e-mail, phone, URL, money, dates, quarters,
 years, numbers), the words around the reason that name none dropped (:mod:`classifier.asides`:
 frames, verdicts, greetings, sign-offs, stamps), language detection, spaCy tokenisation of
-``spacy.blank(lang)``, lookup lemmas from ``spacy-lookups-data`` (with exceptions where the table gives
-another word), lower case, umlaut folding,
-cue tokens for curated phrases and concept tokens from the bilingual lexicon. spaCy's tokenizer sees each distinct
-whitespace-separated chunk once (:class:`_ChunkLemmas`), which gives the same tokens as a
-``Doc`` per note at a fraction of the cost.
+``spacy.blank(lang)``, lookup lemmas from ``spacy-lookups-data`` (with exceptions where the
+table gives another word, :data:`LEMMA_FIXES`), lower case, umlaut folding, cue tokens for
+curated phrases and concept tokens from the bilingual lexicon. spaCy's tokenizer sees each
+distinct whitespace-separated chunk once (:class:`_ChunkLemmas`), which gives the same tokens as
+a ``Doc`` per note at a fraction of the cost.
 Negations and other stop words are kept: "kein Budget" and "not a budget problem" differ.
 
 :class:`classifier.preprocess.NotePreprocessor` wraps :func:`prepare_notes` as a scikit-learn
