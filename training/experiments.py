@@ -53,7 +53,7 @@ Usage::
     agree and how the model before round 14 (trained on the notes written for a label) does on
     the texts they label alike; then the batches merged into those notes, all, buyer and seller,
     and each voice alone, also scored on the test slice of such texts (``unprompted_test.csv``),
-    which every round experiment now prints. Since rounds 14-16 are in ``corpus.csv``, every
+    which every round experiment now prints. Since rounds 14-17 are in ``corpus.csv``, every
     round experiment starts from the corpus without them.
 ``round15``
     Round 15 (``train_89`` to ``train_96``, written and labelled as round 14;
@@ -63,6 +63,10 @@ Usage::
     The same for round 16 (``train_97`` to ``train_102``, three more voices;
     ``benchmarks/round16_annotation.csv``): rounds 14 to 16 merged, round 14, rounds 14 and 15,
     and round 16 alone.
+``round17``
+    The same for round 17 (``train_103`` to ``train_110``, four more focuses;
+    ``benchmarks/round17_annotation.csv``): rounds 14 to 17 merged, and rounds 14 to 16 (the corpus
+    before round 17), each on the notes written for a label.
 ``annotators``
     How far the ``--dev`` labels are a matter of judgement: two further annotators (language-model
     helpers given only ``training/ANNOTATION.md`` and the labelling conventions of
@@ -144,7 +148,7 @@ Usage::
 Each trains on the whole corpus and prints macro-F1 on the ``--dev`` file (overall, German,
 English) and on the independent test set. ``committee``, ``round11`` to ``round13``,
 ``annotators``, ``semantic``, ``distilled``, ``finetuned``, ``typos`` and ``unprompted_weight`` use the shipped pipeline (``round14`` to
-``round16`` too, trained on the notes written for a label); the others ran before the
+``round17`` too, trained on the notes written for a label); the others ran before the
 naive Bayes committee shipped (2026-12-03) and compare against the calibrated SVM alone
 (:data:`SVM_ALONE`), as the README's figures do. Since rounds 14-16 joined ``corpus.csv``
 (2026-12-03), the experiments that train on the whole corpus train on those texts too; the
@@ -483,6 +487,11 @@ def round15(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None
 def round16(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
     _annotated("round16_annotation.csv", corpus)
     _merged_round(corpus, dev, test, 77, 102, ("77-88", "77-96", "97-102"))
+
+
+def round17(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
+    _annotated("round17_annotation.csv", corpus)
+    _merged_round(corpus, dev, test, 77, 110, ("77-102",))
 
 
 def annotators(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -> None:
@@ -1216,7 +1225,7 @@ def false_friends(corpus: pd.DataFrame, dev: pd.DataFrame, test: pd.DataFrame) -
 
 EXPERIMENTS = {"compounds": compounds, "registers": registers, "ensemble": ensemble, "learners": learners,
                "filters": filters, "dropout": dropout, "languages": languages, "round10": round10, "known": known,
-               "committee": committee, "typos": typos, "round11": round11, "round12": round12, "round13": round13, "round14": round14, "round15": round15, "round16": round16, "annotators": annotators, "embeddings": embeddings, "semantic": semantic, "distilled": distilled, "finetuned": finetuned, "clusters": clusters, "lsa": lsa,
+               "committee": committee, "typos": typos, "round11": round11, "round12": round12, "round13": round13, "round14": round14, "round15": round15, "round16": round16, "round17": round17, "annotators": annotators, "embeddings": embeddings, "semantic": semantic, "distilled": distilled, "finetuned": finetuned, "clusters": clusters, "lsa": lsa,
                "review_signals": review_signals, "unprompted_weight": unprompted_weight, "stacked": stacked, "frames": frames, "frame_augment": frame_augment,
                "false_friends": false_friends}
 
