@@ -3,8 +3,8 @@
 For the predicted reason and the runner-up, each feature of the note contributes
 ``value * (coef[reason] - coef[runner_up])`` to the SVM's decision between the two. Features
 are mapped back to plain words: word 1-2-grams as they are (lemmas), character n-grams summed
-onto the note's token(s) they come from, cue tokens as "curated cue: money", placeholders as
-"<date>". A unigram and the character n-grams of the same token add up to one entry.
+onto the note's token(s) they come from, cue tokens as "curated cue: money", ideas of the concept lexicon with the note's words
+that fired them ("idea: boss (chef)"), placeholders as "<date>". A unigram and the character n-grams of the same token add up to one entry.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
+from classifier.lexicon import concept_words
 from classifier.model import EMPTY_REASON, ReasonModel
 from classifier.normalize import is_empty_note
 from classifier.pipeline import CharNgrams, after_preprocessing, linear_part, preprocessor
@@ -80,11 +81,13 @@ def _feature_names(vectoriser) -> np.ndarray:
     return names
 
 
-def _token_phrase(token: str) -> str:
-    """A model token as plain words: cues and placeholders spelled out, lemmas as they are."""
+def _token_phrase(token: str, fired: dict[str, list[str]] | None = None) -> str:
+    """A model token as plain words: cues and placeholders spelled out, lemmas as they are; an idea
+    with the note's words that fired it, where ``fired`` (:func:`~classifier.lexicon.concept_words`) names them."""
     if token.startswith(("cue_about_", "cue_negated_")):
         kind, _, concept = token[4:].partition("_")
-        return f"{CONCEPT_PREFIX['en'][kind]}{concept.replace('_', ' ')}"
+        words = ", ".join(_token_phrase(word) for word in (fired or {}).get(token, ()))
+        return f"{CONCEPT_PREFIX['en'][kind]}{concept.replace('_', ' ')}" + (f" ({words})" if words else "")
     if token.startswith("cue_"):
         return CUE_PREFIX["en"] + token[4:].replace("_", " ")
     if token in PLACEHOLDERS:
@@ -114,6 +117,7 @@ def contributions(model: ReasonModel, prepared: str, reason: int, runner_up: int
     features = model.pipeline.named_steps["features"]
     row = features.transform([prepared]).tocsr()
     tokens = prepared.split()
+    fired = concept_words([t for t in tokens if not t.startswith("cue_")])
     totals: dict[str, float] = defaultdict(float)
     offset = 0
     for _, vectoriser in features.transformer_list:
@@ -126,17 +130,17 @@ def contributions(model: ReasonModel, prepared: str, reason: int, runner_up: int
             _add_char_ngrams(totals, values, names, tokens)
         else:
             for index, value in values.items():
-                _add_words(totals, value, names[index].replace("|", " ").split())
+                _add_words(totals, value, names[index].replace("|", " ").split(), fired)
     return dict(totals)
 
 
-def _add_words(totals: dict[str, float], value: float, parts: list[str]) -> None:
+def _add_words(totals: dict[str, float], value: float, parts: list[str], fired: dict[str, list[str]]) -> None:
     """A word 1-2-gram or a cue pair; parts that are cue tokens count for those cues."""
     cues = [p for p in parts if p.startswith("cue_")]
     if not cues:
         totals[" ".join(_token_phrase(p) for p in parts)] += value
     for cue in cues:
-        totals[_token_phrase(cue)] += value / len(cues)
+        totals[_token_phrase(cue, fired)] += value / len(cues)
 
 
 def _add_char_ngrams(totals: dict[str, float], values: dict, names: np.ndarray, tokens: list[str]) -> None:

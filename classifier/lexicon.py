@@ -645,7 +645,16 @@ def concept_tokens(tokens: list[str], scope: int = 3) -> list[str]:
     >>> concept_tokens(["kein", "budget", "beim", "lieferant"])
     ['cue_about_money', 'cue_about_supplier', 'cue_negated_money', 'cue_negated_supplier']
     """
-    found: set[str] = set()
+    return sorted(concept_words(tokens, scope))
+
+
+def concept_words(tokens: list[str], scope: int = 3) -> dict[str, list[str]]:
+    """Each concept token of :func:`concept_tokens` with the words of the note that fired it, in order.
+
+    >>> concept_words(["kein", "budget", "beim", "lieferant"])["cue_about_money"]
+    ['budget']
+    """
+    found: dict[str, list[str]] = {}
     last_negation = -scope - 1
     for i, token in enumerate(tokens):
         if token in NEGATIONS:
@@ -653,10 +662,12 @@ def concept_tokens(tokens: list[str], scope: int = 3) -> list[str]:
             continue
         owned = owned_concepts(tokens, i) if token in OWNED else None
         for concept in word_concepts(token) if owned is None else owned:
-            found.add(f"cue_about_{concept}")
-            if i - last_negation <= scope:
-                found.add(f"cue_negated_{concept}")
-    return sorted(found)
+            names = [f"cue_about_{concept}"] + ([f"cue_negated_{concept}"] if i - last_negation <= scope else [])
+            for name in names:
+                words = found.setdefault(name, [])
+                if token not in words:
+                    words.append(token)
+    return found
 
 
 def content_tokens(tokens: list[str]) -> list[str]:

@@ -119,9 +119,9 @@ def _rests_past_asides(model: "ReasonModel", texts: list[str]) -> dict[int, tupl
 
     An aside is a short clause naming a person or holding a number, or a short heading
     (:func:`~classifier.asides.aside_candidates`: "Notes from call w/ Liam O'Connor 4/8:",
-    "(source: call 3/3)", "Disposition:"). Read alone, it must come out ``other`` with at least
-    :data:`ASIDE_OTHER`; "Hr. X ist im Meeting -" does not (it says why nobody answered), so it
-    stays part of the note. A heading that names nobody is not set aside where the note keeps an
+    "(source: call 3/3)", "Disposition:"). Read alone, it must come out ``other``: a heading above
+    every other reason, an aside naming someone with at least :data:`ASIDE_OTHER`; "Hr. X ist im
+    Meeting -" does not (it says why nobody answered), so it stays part of the note. A heading that names nobody is not set aside where the note keeps an
     aside that does: in "Abbruch | contact: Ms. Alvarez" the heading is all the note says. The
     rules of :mod:`classifier.asides` drop the wordings they know before the model sees a note;
     this catches the wordings they do not know.
@@ -138,7 +138,7 @@ def _rests_past_asides(model: "ReasonModel", texts: list[str]) -> dict[int, tupl
     spans: dict[int, tuple[int, int, list[str]]] = {}
     kept_names: set[int] = set()  # notes with an aside naming someone that the model reads as a reason
     for (i, aside, start, end), p in zip(found, proba):
-        if p.argmax() == other and p[other] >= ASIDE_OTHER:
+        if p.argmax() == other and (p[other] >= ASIDE_OTHER or names_nobody(aside)):
             s, e, asides = spans.get(i, (0, len(texts[i]), []))
             spans[i] = (max(s, start), min(e, end), asides + [aside])
         elif not names_nobody(aside):

@@ -16,7 +16,7 @@ from classifier.taxonomy import Taxonomy, default_taxonomy
 CORPUS_FILE = "corpus.csv"
 TEST_FILE = "independent_test.csv"
 UNPROMPTED_FILE = "unprompted_test.csv"  # round 14's test slice: texts written without a label, labelled by two annotators
-UNPROMPTED = "unprompted"  # in the name of every batch written without a label and labelled afterwards (rounds 14-16)
+UNPROMPTED = "unprompted"  # in the name of every batch written without a label and labelled afterwards (rounds 14-17)
 MIN_PER_LABEL_LANG = 200
 NEAR_DUPLICATE = 0.8
 LABEL_COLUMNS = ("label", "reason", "category", "grund", "kategorie")
@@ -34,12 +34,12 @@ def load_corpus(name: str = CORPUS_FILE) -> pd.DataFrame:
 
 
 def written_without_a_label(corpus: pd.DataFrame) -> pd.Series:
-    """Which corpus notes come from the batches written without a label (rounds 14-16), by their ``source``."""
+    """Which corpus notes come from the batches written without a label (rounds 14-17), by their ``source``."""
     return corpus["source"].str.contains(UNPROMPTED)
 
 
 def written_for_a_label(corpus: pd.DataFrame) -> pd.DataFrame:
-    """The corpus without the batches written without a label (rounds 14-16): the 20,719 notes it held before."""
+    """The corpus without the batches written without a label (rounds 14-17): the 20,719 notes it held before."""
     return corpus[~written_without_a_label(corpus)]
 
 
