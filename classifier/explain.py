@@ -3,8 +3,9 @@
 For the predicted reason and the runner-up, each feature of the note contributes
 ``value * (coef[reason] - coef[runner_up])`` to the SVM's decision between the two. Features
 are mapped back to plain words: word 1-2-grams as they are (lemmas), character n-grams summed
-onto the note's token(s) they come from, cue tokens as "curated cue: money", ideas of the concept lexicon with the note's words
-that fired them ("idea: boss (chef)"), placeholders as "<date>". A unigram and the character n-grams of the same token add up to one entry.
+onto the note's token(s) they come from, cue tokens as "curated cue: money", ideas of the concept
+lexicon with the note's words that fired them ("idea: boss (chef)"), placeholders as "<date>". A
+unigram and the character n-grams of the same token add up to one entry.
 """
 
 from __future__ import annotations

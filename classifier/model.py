@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 OUTPUT_COLUMNS = ["reason", "confidence", "reason_2", "weak", "needs_review", "challenge", "note_lang"]
 EMPTY_REASON = "other"
 PARALLEL_MIN = 8_000  # fewer distinct notes than this are classified in one process
-ASIDE_OTHER = 0.5  # an aside the model reads as `other` at least this sure does not decide the note's reason
+ASIDE_OTHER = 0.5  # an aside naming someone, read as `other` at least this sure, does not decide the note's reason
 
 _WORKER: dict = {}  # the model of a worker process, set by the pool's initializer (one per process)
 
@@ -121,8 +121,9 @@ def _rests_past_asides(model: "ReasonModel", texts: list[str]) -> dict[int, tupl
     (:func:`~classifier.asides.aside_candidates`: "Notes from call w/ Liam O'Connor 4/8:",
     "(source: call 3/3)", "Disposition:"). Read alone, it must come out ``other``: a heading above
     every other reason, an aside naming someone with at least :data:`ASIDE_OTHER`; "Hr. X ist im
-    Meeting -" does not (it says why nobody answered), so it stays part of the note. A heading that names nobody is not set aside where the note keeps an
-    aside that does: in "Abbruch | contact: Ms. Alvarez" the heading is all the note says. The
+    Meeting -" does not (it says why nobody answered), so it stays part of the note. A heading
+    that names nobody is not set aside where the note keeps an aside that does: in "Abbruch |
+    contact: Ms. Alvarez" the heading is all the note says. The
     rules of :mod:`classifier.asides` drop the wordings they know before the model sees a note;
     this catches the wordings they do not know.
     """
