@@ -139,10 +139,11 @@ def _rests_past_asides(model: "ReasonModel", texts: list[str]) -> dict[int, tupl
     spans: dict[int, tuple[int, int, list[str]]] = {}
     kept_names: set[int] = set()  # notes with an aside naming someone that the model reads as a reason
     for (i, aside, start, end), p in zip(found, proba):
-        if p.argmax() == other and (p[other] >= ASIDE_OTHER or names_nobody(aside)):
+        heading = names_nobody(aside)
+        if p.argmax() == other and (p[other] >= ASIDE_OTHER or heading):
             s, e, asides = spans.get(i, (0, len(texts[i]), []))
             spans[i] = (max(s, start), min(e, end), asides + [aside])
-        elif not names_nobody(aside):
+        elif not heading:
             kept_names.add(i)
     rests = {i: (texts[i][s:e].strip(), asides) for i, (s, e, asides) in spans.items()
              if not (i in kept_names and all(map(names_nobody, asides)))}

@@ -433,7 +433,7 @@ MUTATIONS: list[tuple[str, str, str, str, list[str]]] = [
     (
         "heading_needs_sure_other",  # "Account review:" read alone as other at 0.46 stays, and sways the note
         "classifier/model.py",
-        "        if p.argmax() == other and (p[other] >= ASIDE_OTHER or names_nobody(aside)):",
+        "        if p.argmax() == other and (p[other] >= ASIDE_OTHER or heading):",
         "        if p.argmax() == other and p[other] >= ASIDE_OTHER:",
         ["tests/test_model.py"],
     ),
